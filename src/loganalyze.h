@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * loganalyze: shared types and prototypes.  One section per source file;
+ * structs used by a single file are defined there and stay opaque here.
+ * Times are milliseconds since the Unix epoch (UTC) in an int64_t, with
+ * TS_NONE for "unknown"; line numbers are 1-based.
+ */
+#ifndef LOGANALYZE_H
+#define LOGANALYZE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TS_NONE INT64_MIN
+
+struct buf;
+struct input;
+struct formats;
+struct parser;
+struct store;
+struct ruleset;
+
+/* log.c */
+extern int log_verbose;
+void	log_set_progname(const char *);
+void	fatal(const char *, ...)
+	    __attribute__((format(printf, 1, 2), noreturn));
+void	fatalx(const char *, ...)
+	    __attribute__((format(printf, 1, 2), noreturn));
+void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
+
+/* xmalloc.c */
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xrealloc(void *, size_t);
+void	*xreallocarray(void *, size_t, size_t);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+char	*xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
+char	*xvasprintf(const char *, va_list) __attribute__((format(printf, 1, 0)));
+
+/* buf.c */
+struct buf {
+	char	*data;
+	size_t	 len;
+	size_t	 cap;
+};
+void	 buf_init(struct buf *);
+void	 buf_free(struct buf *);
+void	 buf_reset(struct buf *);
+void	 buf_add(struct buf *, const void *, size_t);
+void	 buf_adds(struct buf *, const char *);
+void	 buf_addc(struct buf *, int);
+void	 buf_printf(struct buf *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+const char *buf_cstr(struct buf *);
+
+/* text.c */
+void	 text_sanitize(struct buf *, const char *, size_t);
+
+/* timeutil.c */
+int	 time_parse_iso(const char *, size_t, int64_t *);
+int	 time_parse_clock(const char *, size_t, int64_t *);
+int	 time_parse_arg(const char *, int64_t, int64_t *);
+void	 time_format_iso(int64_t, char *, size_t);
+void	 time_format_clock(int64_t, char *, size_t);
+void	 time_format_delta(int64_t, char *, size_t);
+
+/* input.c */
+enum input_status {
+	INPUT_LINE,
+	INPUT_EOF,
+	INPUT_ERROR
+};
+struct input *input_open(const char *, char **);
+enum input_status input_getline(struct input *, const char **, size_t *,
+	    size_t *, char **);
+const char *input_name(const struct input *);
+uint64_t input_lineno(const struct input *);
+uint64_t input_bytes(const struct input *);
+void	 input_close(struct input *);
+
+/* formats.c */
+enum envelope_kind {
+	ENV_AUTO,
+	ENV_PLAIN,
+	ENV_DOCKER,
+	ENV_JOURNAL_JSON,
+	ENV_JOURNAL_SHORT,
+	ENV_KUBECTL
+};
+struct envelope {
+	const char	*text;		/* the wrapped line, borrowed */
+	size_t		 len;
+	int64_t		 ts;		/* the envelope's own time, or TS_NONE */
+	const char	*host;		/* NUL-terminated or NULL */
+	const char	*unit;
+	int		 kind;		/* enum envelope_kind that matched */
+};
+struct formats *formats_create(int, char **);
+int	 formats_unwrap(struct formats *, const char *, size_t,
+	    struct envelope *);
+int	 formats_kind_from_name(const char *);
+void	 formats_free(struct formats *);
+
+/* classify.c */
+enum event_kind {
+	K_OTHER,
+	K_CLIENT_CONNECTED,
+	K_START,
+	K_CONNECT_MODEL,
+	K_CONNECT_CALL,
+	K_OPENED,
+	K_CONNECT_DONE,
+	K_READY,
+	K_FRAME,
+	K_AUDIO_CHUNKS,
+	K_API_ERROR,
+	K_CLOSED,
+	K_TIMEOUT,
+	K_CONNECT_FAILED,
+	K_RATE_LIMIT,
+	K_RETRIES,
+	K_NO_SESSION,
+	K_WAITING,
+	K_TOO_EARLY,
+	K_HEARTBEAT_LOST,
+	K_WS_CLOSED,
+	K_SESSION_REMOVED,
+	K_SAFE_SEND,
+	K_UNCAUGHT,
+	K__COUNT
+};
+int	 classify_message(const char *, size_t);
+const char *classify_kind_name(int);
+
+/* parser.c */
+enum parse_status {
+	PARSE_EVENT,
+	PARSE_CONTINUATION,
+	PARSE_NOMATCH,
+	PARSE_BLANK
+};
+enum level {
+	LEVEL_NONE,
+	LEVEL_DEBUG,
+	LEVEL_INFO,
+	LEVEL_WARN,
+	LEVEL_ERROR
+};
+enum ts_source {
+	TSSRC_NONE,
+	TSSRC_LINE,
+	TSSRC_CLOCK,
+	TSSRC_ENVELOPE,
+	TSSRC_JSON
+};
+struct log_record {
+	int64_t		 ts;
+	int		 ts_src;	/* enum ts_source */
+	int		 level;		/* enum level */
+	int		 kind;		/* enum event_kind */
+	const char	*proc;		/* process-runner name, or NULL */
+	size_t		 proc_len;
+	const char	*msg;
+	size_t		 msg_len;
+	const char	*json;		/* JSON tail, or NULL */
+	size_t		 json_len;
+	int		 json_ok;	/* 1 valid, 0 invalid, -1 none */
+	const char	*json_error;	/* when json_ok == 0 */
+	const char	*conn;		/* connection id, or NULL */
+	size_t		 conn_len;
+	int64_t		 close_code;	/* -1 when absent */
+	const char	*text;		/* the line without ANSI escapes */
+	size_t		 text_len;
+};
+struct parser *parser_create(char **);
+int	 parser_parse(struct parser *, const char *, size_t,
+	    struct log_record *);
+const char *parser_level_name(int);
+void	 parser_set_day(struct parser *, int64_t);
+void	 parser_free(struct parser *);
+
+/* jsonlog.c */
+struct json_fields {
+	const char	*conn;		/* borrowed from the jsonlog */
+	size_t		 conn_len;
+	int64_t		 ts;
+	int64_t		 code;
+	char		 error[200];
+};
+struct jsonlog;
+struct jsonlog *jsonlog_create(void);
+int	 jsonlog_scan(struct jsonlog *, const char *, size_t,
+	    struct json_fields *);
+void	 jsonlog_free(struct jsonlog *);
+
+/* store.c */
+struct input_stats {
+	uint64_t	lines;
+	uint64_t	events;
+	uint64_t	continuations;
+	uint64_t	unparsed;
+	uint64_t	blank;
+	uint64_t	json_errors;
+	uint64_t	bytes;
+};
+struct store *store_open(const char *, char **);
+int	 store_begin_input(struct store *, const char *, int64_t *, char **);
+int	 store_insert_event(struct store *, int64_t, uint64_t, uint64_t,
+	    const struct log_record *, const struct envelope *, char **);
+int	 store_insert_sample(struct store *, int64_t, uint64_t, const char *,
+	    const char *, size_t, char **);
+int	 store_end_input(struct store *, int64_t, const struct input_stats *,
+	    char **);
+int	 store_add_continuations(struct store *, int64_t, uint64_t, char **);
+int64_t	 store_last_event(struct store *);
+int	 store_abort_input(struct store *);
+int	 store_finish_load(struct store *, int64_t, int64_t, char **);
+int	 store_exec(struct store *, const char *, char **);
+void	*store_db(struct store *);
+void	 store_close(struct store *);
+
+/* ingest.c */
+struct ingest_options {
+	int		 envelope;	/* enum envelope_kind */
+	unsigned	 max_samples;	/* per input and kind of problem */
+	int		 progress;	/* report progress on stderr */
+};
+struct ingest;
+struct ingest *ingest_create(const struct ingest_options *, char **);
+int	 ingest_file(struct ingest *, struct store *, const char *,
+	    struct input_stats *, char **);
+void	 ingest_free(struct ingest *);
+
+/* rules.c */
+enum severity {
+	SEV_INFO,
+	SEV_WARNING,
+	SEV_ERROR
+};
+struct ruleset *rules_create(void);
+int	 rules_load_builtin(struct ruleset *, char **);
+int	 rules_load_dir(struct ruleset *, const char *, char **);
+void	 rules_set_param(struct ruleset *, const char *, int64_t);
+int	 rules_run(struct ruleset *, struct store *, char **);
+size_t	 rules_count(const struct ruleset *);
+int	 severity_from_name(const char *);
+const char *severity_name(int);
+void	 rules_free(struct ruleset *);
+
+/* report.c */
+int	 report_markdown(struct store *, struct buf *, char **);
+void	 md_escape_cell(struct buf *, const char *, size_t);
+
+/* report_json.c */
+int	 report_json(struct store *, struct buf *, char **);
+
+/* query.c */
+int	 query_run(struct store *, const char *, int, struct buf *, char **);
+
+#endif

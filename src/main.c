@@ -1,0 +1,425 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * loganalyze: read relay logs, load them into SQLite, run the rules and
+ * write the report.  This file holds the options, the top-level flow and
+ * the exit status; everything else lives in the library.
+ */
+#include "config.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <pcre2.h>
+#include <sqlite3.h>
+#include <zlib.h>
+
+#include "loganalyze.h"
+
+/* Exit status, documented in the README and the man page. */
+enum exit_status {
+	EXIT_RAN = 0,
+	EXIT_FINDINGS = 1,
+	EXIT_USAGE = 2,
+	EXIT_IO = 3
+};
+
+struct options {
+	const char	*output;
+	const char	*db;
+	const char	*sql;
+	const char	*rules_dir;
+	const char	*since;
+	const char	*until;
+	int		 json;
+	int		 fail_on;	/* severity, or -1 */
+	int		 quiet;
+	int64_t		 burst_gap_ms;
+	struct ingest_options ingest;
+};
+
+enum {
+	OPT_FORMAT = 256,
+	OPT_DB,
+	OPT_SQL,
+	OPT_RULES,
+	OPT_SINCE,
+	OPT_UNTIL,
+	OPT_FAIL_ON,
+	OPT_INPUT_FORMAT,
+	OPT_BURST_GAP,
+	OPT_SAMPLES,
+	OPT_VERSION
+};
+
+static const struct option long_options[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "db", required_argument, NULL, OPT_DB },
+	{ "sql", required_argument, NULL, OPT_SQL },
+	{ "rules", required_argument, NULL, OPT_RULES },
+	{ "since", required_argument, NULL, OPT_SINCE },
+	{ "until", required_argument, NULL, OPT_UNTIL },
+	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
+	{ "input-format", required_argument, NULL, OPT_INPUT_FORMAT },
+	{ "burst-gap", required_argument, NULL, OPT_BURST_GAP },
+	{ "samples", required_argument, NULL, OPT_SAMPLES },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"usage: loganalyze [OPTIONS] [FILE...]\n"
+"\n"
+"Analyse Gemini Live relay logs: rebuild every connection's timeline, find\n"
+"1007 closes, rate-limit bursts, frames racing a closed session and connect\n"
+"timeouts, tell causes from consequences, and write a markdown report.\n"
+"With no FILE, or with -, read standard input.  FILEs may be gzipped.\n"
+"\n"
+"Output:\n"
+"  -o, --output FILE      write the report to FILE (atomically) not stdout\n"
+"      --format md|json   report format (default md)\n"
+"      --fail-on SEV      exit 1 if a finding is at or above SEV\n"
+"                         (error, warning or info)\n"
+"  -q, --quiet            no progress or warnings on stderr\n"
+"  -v, --verbose          debug detail on stderr\n"
+"\n"
+"Data:\n"
+"      --db FILE          keep the SQLite database in FILE (adds to it)\n"
+"      --sql QUERY        print the result of a read-only query instead of\n"
+"                         the report (tables: docs/schema.md)\n"
+"      --since TIME       report only events at or after TIME\n"
+"      --until TIME       report only events before TIME\n"
+"                         TIME: 2025-12-10T11:08:00Z, 2025-12-10, or a span\n"
+"                         back from now: 90s, 30m, 24h, 7d\n"
+"\n"
+"Rules and parsing:\n"
+"      --rules DIR        add the *.sql rules in DIR (same id replaces)\n"
+"      --burst-gap MS     gap that ends a rate-limit burst (default 1000)\n"
+"      --input-format F   envelope of every line: auto (default), plain\n"
+"      --samples N        unreadable lines kept per input (default 5)\n"
+"\n"
+"  -h, --help             this help\n"
+"      --version          version and library versions\n"
+"\n"
+"Exit status: 0 ran, 1 findings at or above --fail-on, 2 usage error,\n"
+"3 an input or output could not be read or written.\n"
+"Examples:\n"
+"  loganalyze terminal.log\n"
+"  journalctl -u relay -o short-iso | loganalyze -\n"
+"  loganalyze --db relay.db --since 24h /var/log/relay/*.gz -o nightly.md\n"
+"  loganalyze --sql \"SELECT conn, outcome FROM connections\" terminal.log\n");
+}
+
+static void
+version(void)
+{
+	char	pcre[64];
+
+	pcre2_config_8(PCRE2_CONFIG_VERSION, pcre);
+	printf("%s\n", PACKAGE_STRING);
+	printf("sqlite %s, pcre2 %s, jansson %s, zlib %s\n",
+	    sqlite3_libversion(), pcre, jansson_version_str(), zlibVersion());
+	printf("compressed inputs: gzip\n");
+}
+
+static void __attribute__((format(printf, 1, 2), noreturn))
+usage_error(const char *fmt, ...)
+{
+	va_list	ap;
+
+	fprintf(stderr, "loganalyze: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'loganalyze --help' for more information.\n");
+	exit(EXIT_USAGE);
+}
+
+static int64_t
+parse_number(const char *arg, const char *opt, int64_t max)
+{
+	char		*end;
+	long long	 v;
+
+	errno = 0;
+	v = strtoll(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || v < 0 || v > max) {
+		fprintf(stderr, "loganalyze: %s: '%s' is not a number from 0 "
+		    "to %lld\n", opt, arg, (long long)max);
+		exit(EXIT_USAGE);
+	}
+	return v;
+}
+
+static void
+parse_options(int argc, char **argv, struct options *o)
+{
+	int	c;
+
+	memset(o, 0, sizeof *o);
+	o->fail_on = -1;
+	o->burst_gap_ms = 1000;
+	o->ingest.envelope = ENV_AUTO;
+	o->ingest.max_samples = 5;
+	while ((c = getopt_long(argc, argv, "o:qvh", long_options,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			o->output = optarg;
+			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "md") == 0 ||
+			    strcmp(optarg, "markdown") == 0)
+				o->json = 0;
+			else if (strcmp(optarg, "json") == 0)
+				o->json = 1;
+			else
+				usage_error("--format: '%s' is not md or json",
+				    optarg);
+			break;
+		case OPT_DB:
+			o->db = optarg;
+			break;
+		case OPT_SQL:
+			o->sql = optarg;
+			break;
+		case OPT_RULES:
+			o->rules_dir = optarg;
+			break;
+		case OPT_SINCE:
+			o->since = optarg;
+			break;
+		case OPT_UNTIL:
+			o->until = optarg;
+			break;
+		case OPT_FAIL_ON:
+			o->fail_on = severity_from_name(optarg);
+			if (o->fail_on < 0)
+				usage_error("--fail-on: '%s' is not error, "
+				    "warning or info", optarg);
+			break;
+		case OPT_INPUT_FORMAT:
+			o->ingest.envelope = formats_kind_from_name(optarg);
+			if (o->ingest.envelope < 0)
+				usage_error("--input-format: unknown format "
+				    "'%s'", optarg);
+			break;
+		case OPT_BURST_GAP:
+			o->burst_gap_ms = parse_number(optarg, "--burst-gap",
+			    86400000);
+			break;
+		case OPT_SAMPLES:
+			o->ingest.max_samples = (unsigned)parse_number(optarg,
+			    "--samples", 100000);
+			break;
+		case 'q':
+			o->quiet = 1;
+			break;
+		case 'v':
+			log_verbose = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(EXIT_RAN);
+		case OPT_VERSION:
+			version();
+			exit(EXIT_RAN);
+		default:
+			fprintf(stderr, "Try 'loganalyze --help' for more "
+			    "information.\n");
+			exit(EXIT_USAGE);
+		}
+	}
+	o->ingest.progress = !o->quiet && isatty(STDERR_FILENO);
+}
+
+/*
+ * Write the report: to stdout, or to a temporary file renamed over path, so
+ * a reader never sees half a report.  -1 and *cause on failure.
+ */
+static int
+write_output(const char *path, const struct buf *b, char **cause)
+{
+	FILE	*f;
+	char	*tmp;
+	int	 fd;
+
+	if (path == NULL || strcmp(path, "-") == 0) {
+		if (fwrite(b->data, 1, b->len, stdout) != b->len ||
+		    fflush(stdout) != 0) {
+			*cause = xasprintf("<stdout>: %s", strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	tmp = xasprintf("%s.tmpXXXXXX", path);
+	fd = mkstemp(tmp);
+	if (fd == -1) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	f = fdopen(fd, "w");
+	if (f == NULL) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		close(fd);
+		goto fail;
+	}
+	if (fwrite(b->data, 1, b->len, f) != b->len || fflush(f) != 0 ||
+	    fsync(fd) != 0) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		fclose(f);
+		goto fail;
+	}
+	if (fclose(f) != 0) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (rename(tmp, path) != 0) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	free(tmp);
+	return 0;
+fail:
+	unlink(tmp);
+	free(tmp);
+	return -1;
+}
+
+static int
+fail_on_hit(struct store *s, int sev)
+{
+	char		*sql;
+	int64_t		 n = 0;
+	sqlite3_stmt	*st;
+
+	sql = xasprintf("SELECT count(*) FROM findings WHERE CASE severity "
+	    "WHEN 'error' THEN %d WHEN 'warning' THEN %d ELSE %d END >= %d",
+	    SEV_ERROR, SEV_WARNING, SEV_INFO, sev);
+	if (sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			n = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	free(sql);
+	return n > 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options		 o;
+	struct store		*store = NULL;
+	struct ingest		*ing = NULL;
+	struct ruleset		*rules = NULL;
+	struct input_stats	 st;
+	struct buf		 out;
+	char			*cause = NULL;
+	const char		*stdin_only[] = { "-" };
+	const char		**files;
+	int64_t			 now, since = TS_NONE, until = TS_NONE;
+	int			 nfiles, i, status = EXIT_RAN, rc;
+
+	parse_options(argc, argv, &o);
+	files = (const char **)argv + optind;
+	nfiles = argc - optind;
+	if (nfiles == 0) {
+		files = stdin_only;
+		nfiles = 1;
+	}
+	now = (int64_t)time(NULL) * 1000;
+	if (o.since != NULL && time_parse_arg(o.since, now, &since) != 0)
+		usage_error("--since: '%s' is not a time (2025-12-10T11:08:00Z,"
+		    " 2025-12-10, 30m, 24h, 7d)", o.since);
+	if (o.until != NULL && time_parse_arg(o.until, now, &until) != 0)
+		usage_error("--until: '%s' is not a time (2025-12-10T11:08:00Z,"
+		    " 2025-12-10, 30m, 24h, 7d)", o.until);
+
+	rules = rules_create();
+	rules_set_param(rules, "burst_gap_ms", o.burst_gap_ms);
+	if (rules_load_builtin(rules, &cause) != 0 ||
+	    (o.rules_dir != NULL &&
+	    rules_load_dir(rules, o.rules_dir, &cause) != 0)) {
+		log_warnx("%s", cause);
+		status = EXIT_USAGE;
+		goto out;
+	}
+
+	store = store_open(o.db, &cause);
+	if (store == NULL) {
+		log_warnx("%s", cause);
+		status = EXIT_IO;
+		goto out;
+	}
+	ing = ingest_create(&o.ingest, &cause);
+	if (ing == NULL)
+		fatalx("%s", cause);
+
+	for (i = 0; i < nfiles; i++) {
+		if (ingest_file(ing, store, files[i], &st, &cause) != 0) {
+			log_warnx("%s", cause);
+			free(cause);
+			cause = NULL;
+			status = EXIT_IO;
+			continue;
+		}
+		log_debug("%s: %llu lines, %llu events, %llu unparsed",
+		    files[i], (unsigned long long)st.lines,
+		    (unsigned long long)st.events,
+		    (unsigned long long)st.unparsed);
+	}
+
+	if (store_finish_load(store, since, until, &cause) != 0 ||
+	    rules_run(rules, store, &cause) != 0) {
+		log_warnx("%s", cause);
+		status = o.rules_dir != NULL ? EXIT_USAGE : EXIT_IO;
+		goto out;
+	}
+
+	buf_init(&out);
+	if (o.sql != NULL)
+		rc = query_run(store, o.sql, o.json, &out, &cause);
+	else if (o.json)
+		rc = report_json(store, &out, &cause);
+	else
+		rc = report_markdown(store, &out, &cause);
+	if (rc != 0) {
+		log_warnx("%s", cause);
+		buf_free(&out);
+		status = o.sql != NULL ? EXIT_USAGE : EXIT_IO;
+		goto out;
+	}
+	if (write_output(o.output, &out, &cause) != 0) {
+		log_warnx("%s", cause);
+		buf_free(&out);
+		status = EXIT_IO;
+		goto out;
+	}
+	buf_free(&out);
+	if (status == EXIT_RAN && o.fail_on >= 0 &&
+	    fail_on_hit(store, o.fail_on))
+		status = EXIT_FINDINGS;
+out:
+	free(cause);
+	ingest_free(ing);
+	rules_free(rules);
+	store_close(store);
+	return status;
+}

@@ -1,0 +1,754 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The markdown report, built from the store after the rules ran: inputs,
+ * a summary of findings, one section per affected connection (timeline,
+ * findings with their evidence lines, causal chain, what to check next) and
+ * a table of the healthy ones.  Everything is ordered by reading order or
+ * severity, never by wall-clock time, so the same input gives the same
+ * bytes.  Log text reaches the report only through md_escape_cell (inline)
+ * or report_code_block (fenced, sanitized), so it cannot become markup.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "loganalyze.h"
+
+#define REPORT_MAX_TIMELINE	40	/* rows per connection */
+#define REPORT_MAX_EVIDENCE	6	/* lines per finding */
+#define REPORT_MAX_RAW		400	/* bytes of an evidence line */
+
+struct report {
+	sqlite3		*db;
+	struct buf	*out;
+	char		**cause;
+	int		 failed;
+};
+
+static const char report_milestones[] =
+	"('client_connected', 'start', 'connect_model', 'connect_call', "
+	"'opened', 'connect_done', 'ready', 'api_error', 'closed', 'timeout', "
+	"'connect_failed', 'heartbeat_lost', 'ws_closed', 'session_removed')";
+
+/*
+ * Escape text for a table cell or running text: nothing in it can open
+ * markup, a link, HTML or a new cell or line.
+ */
+void
+md_escape_cell(struct buf *b, const char *s, size_t len)
+{
+	struct buf	 clean;
+	size_t		 i;
+	char		 c;
+
+	buf_init(&clean);
+	text_sanitize(&clean, s, len);
+	for (i = 0; i < clean.len; i++) {
+		c = clean.data[i];
+		switch (c) {
+		case '<':
+			buf_adds(b, "&lt;");
+			break;
+		case '>':
+			buf_adds(b, "&gt;");
+			break;
+		case '&':
+			buf_adds(b, "&amp;");
+			break;
+		case '\t':
+			buf_addc(b, ' ');
+			break;
+		case '\\': case '|': case '`': case '*': case '_': case '[':
+		case ']': case '~':
+			buf_addc(b, '\\');
+			buf_addc(b, c);
+			break;
+		case '#':
+			/* only a line's first character can open a heading */
+			if (b->len == 0 || b->data[b->len - 1] == '\n')
+				buf_addc(b, '\\');
+			buf_addc(b, c);
+			break;
+		default:
+			buf_addc(b, c);
+			break;
+		}
+	}
+	buf_free(&clean);
+}
+
+static void
+report_text(struct report *r, const char *s)
+{
+	if (s != NULL)
+		md_escape_cell(r->out, s, strlen(s));
+}
+
+/*
+ * A fenced code block whose fence is longer than any backtick run inside,
+ * so no line of the log can close it.
+ */
+static void
+report_code_block(struct report *r, struct buf *body)
+{
+	size_t	i, run = 0, longest = 0, fence;
+
+	for (i = 0; i < body->len; i++) {
+		run = body->data[i] == '`' ? run + 1 : 0;
+		if (run > longest)
+			longest = run;
+	}
+	fence = longest < 3 ? 3 : longest + 1;
+	for (i = 0; i < fence; i++)
+		buf_addc(r->out, '`');
+	buf_addc(r->out, '\n');
+	buf_add(r->out, body->data, body->len);
+	for (i = 0; i < fence; i++)
+		buf_addc(r->out, '`');
+	buf_adds(r->out, "\n\n");
+}
+
+static sqlite3_stmt *
+report_prepare(struct report *r, const char *sql)
+{
+	sqlite3_stmt	*st;
+
+	if (r->failed)
+		return NULL;
+	if (sqlite3_prepare_v2(r->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		*r->cause = xasprintf("report: %s", sqlite3_errmsg(r->db));
+		r->failed = 1;
+		return NULL;
+	}
+	return st;
+}
+
+/* Step; on an error remember it and stop. */
+static int
+report_step(struct report *r, sqlite3_stmt *st)
+{
+	int	rc;
+
+	if (st == NULL || r->failed)
+		return 0;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc != SQLITE_DONE) {
+		*r->cause = xasprintf("report: %s", sqlite3_errmsg(r->db));
+		r->failed = 1;
+	}
+	return 0;
+}
+
+static const char *
+col_text(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+static int64_t
+col_ts(sqlite3_stmt *st, int i)
+{
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return TS_NONE;
+	return sqlite3_column_int64(st, i);
+}
+
+static void
+report_time(struct report *r, int64_t ts)
+{
+	char	t[40];
+
+	time_format_iso(ts, t, sizeof t);
+	buf_adds(r->out, t);
+}
+
+static void
+report_clock(struct report *r, int64_t ts)
+{
+	char	t[40];
+
+	time_format_clock(ts, t, sizeof t);
+	buf_adds(r->out, t);
+}
+
+static int64_t
+report_scalar(struct report *r, const char *sql)
+{
+	sqlite3_stmt	*st;
+	int64_t		 v = 0;
+
+	st = report_prepare(r, sql);
+	if (report_step(r, st))
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static void
+report_inputs(struct report *r)
+{
+	sqlite3_stmt	*st;
+	int64_t		 n;
+
+	buf_adds(r->out, "## Inputs\n\n"
+	    "| input | lines | events | continuation lines | blank "
+	    "| not log lines | JSON errors | first event | last event |\n"
+	    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |\n");
+	st = report_prepare(r, "SELECT path, lines, events, continuations, "
+	    "blank, unparsed, json_errors, first_ts, last_ts, complete "
+	    "FROM inputs ORDER BY id");
+	while (report_step(r, st)) {
+		buf_adds(r->out, "| ");
+		report_text(r, col_text(st, 0));
+		if (sqlite3_column_int(st, 9) == 0)
+			buf_adds(r->out, " (incomplete)");
+		buf_printf(r->out, " | %lld | %lld | %lld | %lld | %lld | %lld "
+		    "| ", sqlite3_column_int64(st, 1),
+		    sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3),
+		    sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5),
+		    sqlite3_column_int64(st, 6));
+		report_time(r, col_ts(st, 7));
+		buf_adds(r->out, " | ");
+		report_time(r, col_ts(st, 8));
+		buf_adds(r->out, " |\n");
+	}
+	sqlite3_finalize(st);
+	buf_addc(r->out, '\n');
+
+	n = report_scalar(r, "SELECT count(*) FROM samples");
+	if (n > 0) {
+		buf_adds(r->out, "Lines that were not relay events or had "
+		    "invalid JSON (the first few of each input):\n\n"
+		    "| where | why | text |\n| --- | --- | --- |\n");
+		st = report_prepare(r, "SELECT i.path, s.line, s.reason, s.text"
+		    " FROM samples AS s JOIN inputs AS i ON i.id = s.input_id"
+		    " ORDER BY s.input_id, s.line");
+		while (report_step(r, st)) {
+			buf_adds(r->out, "| ");
+			report_text(r, col_text(st, 0));
+			buf_printf(r->out, ":%lld | ",
+			    sqlite3_column_int64(st, 1));
+			report_text(r, col_text(st, 2));
+			buf_adds(r->out, " | ");
+			report_text(r, col_text(st, 3));
+			buf_adds(r->out, " |\n");
+		}
+		sqlite3_finalize(st);
+		buf_addc(r->out, '\n');
+	}
+
+	n = report_scalar(r, "SELECT count(*) FROM ev WHERE attributed = 1");
+	if (n > 0)
+		buf_printf(r->out, "%lld line%s without a connection id %s "
+		    "attributed to the only connection open at that point "
+		    "(marked \"attributed\" in the timelines).\n\n",
+		    (long long)n, n == 1 ? "" : "s", n == 1 ? "was" : "were");
+	n = report_scalar(r, "SELECT count(*) FROM ev WHERE conn IS NULL AND "
+	    "kind NOT IN ('other', 'safe_send', 'uncaught')");
+	if (n > 0)
+		buf_printf(r->out, "%lld session line%s without a connection "
+		    "id could not be attributed (no single connection was "
+		    "open at that point).\n\n", (long long)n, n == 1 ? "" : "s");
+}
+
+static void
+report_summary(struct report *r)
+{
+	sqlite3_stmt	*st;
+
+	buf_adds(r->out, "## Findings\n\n");
+	if (report_scalar(r, "SELECT count(*) FROM findings") == 0) {
+		buf_adds(r->out, "No findings.\n\n");
+		return;
+	}
+	buf_adds(r->out, "| severity | rule | findings | connections | "
+	    "what |\n| --- | --- | ---: | ---: | --- |\n");
+	st = report_prepare(r, "SELECT severity, rule, count(*), "
+	    "count(DISTINCT conn), min(title) FROM findings GROUP BY rule "
+	    "ORDER BY CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 "
+	    "ELSE 2 END, rule");
+	while (report_step(r, st)) {
+		/* rule ids are checked to be [a-z0-9_] when loaded */
+		buf_printf(r->out, "| %s | `%s` | %lld | %lld | ",
+		    col_text(st, 0), col_text(st, 1),
+		    sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3));
+		report_text(r, col_text(st, 4));
+		buf_adds(r->out, " |\n");
+	}
+	sqlite3_finalize(st);
+	buf_addc(r->out, '\n');
+}
+
+/* Words for one timeline row. */
+static void
+report_milestone(struct report *r, sqlite3_stmt *st)
+{
+	const char	*kind = col_text(st, 2), *msg = col_text(st, 3);
+	const char	*detail = col_text(st, 5), *verdict = col_text(st, 9);
+
+	if (strcmp(kind, "client_connected") == 0)
+		buf_adds(r->out, "browser connected");
+	else if (strcmp(kind, "start") == 0)
+		buf_adds(r->out, "start requested");
+	else if (strcmp(kind, "connect_model") == 0)
+		buf_adds(r->out, "connecting to the Live API");
+	else if (strcmp(kind, "connect_call") == 0)
+		buf_adds(r->out, "connect call (the 30 s timer starts)");
+	else if (strcmp(kind, "opened") == 0)
+		buf_adds(r->out, "Live API socket opened");
+	else if (strcmp(kind, "connect_done") == 0)
+		buf_adds(r->out, "connect completed");
+	else if (strcmp(kind, "ready") == 0)
+		buf_adds(r->out, "session ready");
+	else if (strcmp(kind, "closed") == 0) {
+		buf_adds(r->out, "**Live API session closed");
+		if (sqlite3_column_type(st, 4) != SQLITE_NULL)
+			buf_printf(r->out, " with %lld",
+			    sqlite3_column_int64(st, 4));
+		buf_adds(r->out, "**");
+		if (detail != NULL && *detail != '\0') {
+			buf_adds(r->out, ": ");
+			report_text(r, detail);
+		}
+	} else if (strcmp(kind, "timeout") == 0) {
+		buf_adds(r->out, "30 s connect timeout line");
+		if (verdict != NULL && strcmp(verdict, "stale_timeout") == 0)
+			buf_adds(r->out, ": stale timer, not a cause");
+		else if (verdict != NULL)
+			buf_adds(r->out, ": **the connect timed out**");
+	} else if (strcmp(kind, "connect_failed") == 0) {
+		buf_adds(r->out, "**connect failed**");
+		if (detail != NULL) {
+			buf_adds(r->out, ": ");
+			report_text(r, detail);
+		}
+	} else if (strcmp(kind, "api_error") == 0) {
+		buf_adds(r->out, "Live API error");
+		if (detail != NULL) {
+			buf_adds(r->out, ": ");
+			report_text(r, detail);
+		}
+	} else if (strcmp(kind, "heartbeat_lost") == 0)
+		buf_adds(r->out, "heartbeat lost, socket terminated");
+	else if (strcmp(kind, "ws_closed") == 0) {
+		buf_adds(r->out, "browser socket closed");
+		if (detail != NULL) {
+			buf_adds(r->out, " (");
+			report_text(r, detail);
+			buf_adds(r->out, ")");
+		}
+	} else if (strcmp(kind, "session_removed") == 0)
+		buf_adds(r->out, "session removed");
+	else if (strcmp(kind, "finding") == 0) {
+		/* a finding's first event, from the second half of the query */
+		buf_adds(r->out, "*");
+		report_text(r, msg);
+		buf_adds(r->out, "*");
+	} else
+		report_text(r, msg);
+}
+
+static void
+report_timeline(struct report *r, const char *conn, int64_t start)
+{
+	sqlite3_stmt	*st;
+	int64_t		 ts;
+	int		 rows = 0, more = 0;
+	char		*sql, d[40], *prev = NULL;
+	const char	*kind;
+
+	sql = xasprintf(
+	    "SELECT e.ts, e.id, e.kind, e.message, e.code,"
+	    " CASE e.kind"
+	    "  WHEN 'closed' THEN json_extract(e.json, '$.reason')"
+	    "  WHEN 'connect_failed' THEN coalesce("
+	    "   json_extract(e.json, '$.errorCode'), e.message)"
+	    "  WHEN 'api_error' THEN coalesce("
+	    "   json_extract(e.json, '$.message'), '')"
+	    "  WHEN 'ws_closed' THEN 'code ' || json_extract(e.json, '$.code')"
+	    "  END,"
+	    " i.path, e.line, e.attributed,"
+	    " (SELECT f.rule FROM findings AS f WHERE f.anchor_event = e.id"
+	    "  AND f.rule IN ('stale_timeout', 'connect_timeout'))"
+	    " FROM ev AS e JOIN inputs AS i ON i.id = e.input_id"
+	    " WHERE e.conn = ?1 AND e.kind IN %s"
+	    " UNION ALL"
+	    " SELECT f.first_ts, f.anchor_event, 'finding',"
+	    "  f.rule || ': ' || f.count || CASE f.rule"
+	    "   WHEN 'rate_limit_burst' THEN ' rate-limit rejections start'"
+	    "   WHEN 'post_close_race' THEN ' frames rejected after the close"
+	    " start' ELSE ' events' END,"
+	    "  NULL, NULL, i.path, e.line, 0, NULL"
+	    " FROM findings AS f JOIN events AS e ON e.id = f.anchor_event"
+	    " JOIN inputs AS i ON i.id = e.input_id"
+	    " WHERE f.conn = ?1"
+	    "  AND f.rule IN ('rate_limit_burst', 'post_close_race')"
+	    " ORDER BY 2", report_milestones);
+	st = report_prepare(r, sql);
+	free(sql);
+	if (st == NULL)
+		return;
+	sqlite3_bind_text(st, 1, conn, -1, SQLITE_TRANSIENT);
+	buf_adds(r->out, "| time | since start | what | line |\n"
+	    "| --- | ---: | --- | --- |\n");
+	while (report_step(r, st)) {
+		/* "start" and "ready" print two lines each: show one */
+		kind = col_text(st, 2);
+		if (prev != NULL && strcmp(prev, kind) == 0 &&
+		    (strcmp(kind, "start") == 0 || strcmp(kind, "ready") == 0))
+			continue;
+		free(prev);
+		prev = xstrdup(kind);
+		if (rows++ >= REPORT_MAX_TIMELINE) {
+			more++;
+			continue;
+		}
+		ts = col_ts(st, 0);
+		buf_adds(r->out, "| ");
+		report_clock(r, ts);
+		if (ts != TS_NONE && start != TS_NONE) {
+			time_format_delta(ts - start, d, sizeof d);
+			buf_printf(r->out, " | +%s | ", d);
+		} else
+			buf_adds(r->out, " | | ");
+		report_milestone(r, st);
+		if (sqlite3_column_int(st, 8))
+			buf_adds(r->out, " (attributed)");
+		buf_adds(r->out, " | ");
+		report_text(r, col_text(st, 6));
+		buf_printf(r->out, ":%lld |\n", sqlite3_column_int64(st, 7));
+	}
+	sqlite3_finalize(st);
+	free(prev);
+	if (more > 0)
+		buf_printf(r->out, "| | | … %d more | |\n", more);
+	buf_addc(r->out, '\n');
+}
+
+/* The evidence lines of a finding, verbatim, in one fenced block. */
+static void
+report_evidence(struct report *r, const char *ids)
+{
+	sqlite3_stmt	*st;
+	struct buf	 body;
+	const char	*p = ids, *raw;
+	char		*end;
+	long long	 id;
+	int		 n = 0, len;
+
+	if (ids == NULL)
+		return;
+	st = report_prepare(r, "SELECT i.path, e.line, e.raw FROM events AS e"
+	    " JOIN inputs AS i ON i.id = e.input_id WHERE e.id = ?1");
+	if (st == NULL)
+		return;
+	buf_init(&body);
+	while (*p != '\0' && n < REPORT_MAX_EVIDENCE) {
+		id = strtoll(p, &end, 10);
+		if (end == p)
+			break;
+		p = end;
+		while (*p == ' ' || *p == ',')
+			p++;
+		sqlite3_bind_int64(st, 1, id);
+		if (report_step(r, st)) {
+			raw = col_text(st, 2);
+			len = sqlite3_column_bytes(st, 2);
+			text_sanitize(&body, col_text(st, 0),
+			    strlen(col_text(st, 0)));
+			buf_printf(&body, ":%lld: ",
+			    sqlite3_column_int64(st, 1));
+			text_sanitize(&body, raw, len > REPORT_MAX_RAW ?
+			    REPORT_MAX_RAW : (size_t)len);
+			if (len > REPORT_MAX_RAW)
+				buf_printf(&body, " … (%d bytes)", len);
+			buf_addc(&body, '\n');
+			n++;
+		}
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	if (body.len > 0)
+		report_code_block(r, &body);
+	buf_free(&body);
+}
+
+static void
+report_finding(struct report *r, sqlite3_stmt *st, const char *lead)
+{
+	int64_t	first = col_ts(st, 5), last = col_ts(st, 6);
+
+	buf_printf(r->out, "%s**%s** `%s`", lead, col_text(st, 2),
+	    col_text(st, 1));
+	buf_adds(r->out, " — ");
+	report_text(r, col_text(st, 3));
+	if (first != TS_NONE) {
+		buf_adds(r->out, ", ");
+		report_clock(r, first);
+		if (last != TS_NONE && last != first) {
+			buf_adds(r->out, " to ");
+			report_clock(r, last);
+		}
+	}
+	buf_adds(r->out, "\n\n");
+	report_text(r, col_text(st, 7));
+	buf_adds(r->out, "\n\n");
+	report_evidence(r, col_text(st, 8));
+}
+
+static const char report_findings_cols[] =
+	"SELECT f.id, f.rule, upper(f.severity), f.title, f.next, f.first_ts,"
+	" f.last_ts, f.summary, f.evidence, f.count FROM findings AS f";
+
+static const char report_sev_order[] =
+	" ORDER BY CASE f.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1"
+	" ELSE 2 END, f.first_ts, f.id";
+
+/* One-line form of a finding, for the causal chain. */
+static void
+report_chain_item(struct report *r, sqlite3_stmt *st, const char *lead)
+{
+	int64_t	first = col_ts(st, 5);
+
+	buf_adds(r->out, lead);
+	if (first != TS_NONE) {
+		report_clock(r, first);
+		buf_adds(r->out, " ");
+	}
+	report_text(r, col_text(st, 3));
+	buf_printf(r->out, " (`%s`", col_text(st, 1));
+	if (sqlite3_column_int64(st, 9) > 1)
+		buf_printf(r->out, ", %lld", sqlite3_column_int64(st, 9));
+	buf_adds(r->out, ")\n");
+}
+
+static void
+report_connection_findings(struct report *r, const char *conn)
+{
+	sqlite3_stmt	*roots, *cons;
+	char		*sql;
+	int64_t		 id;
+
+	/* Roots: no cause, or a cause outside this connection. */
+	sql = xasprintf("%s WHERE f.conn = ?1 AND (f.caused_by IS NULL OR "
+	    "(SELECT c.conn FROM findings AS c WHERE c.id = f.caused_by) "
+	    "IS NOT f.conn)%s", report_findings_cols, report_sev_order);
+	roots = report_prepare(r, sql);
+	free(sql);
+	sql = xasprintf("%s WHERE f.caused_by = ?1%s", report_findings_cols,
+	    report_sev_order);
+	cons = report_prepare(r, sql);
+	free(sql);
+	if (roots == NULL || cons == NULL)
+		goto out;
+	sqlite3_bind_text(roots, 1, conn, -1, SQLITE_TRANSIENT);
+
+	buf_adds(r->out, "### Findings\n\n");
+	while (report_step(r, roots)) {
+		report_finding(r, roots, "");
+		id = sqlite3_column_int64(roots, 0);
+		sqlite3_bind_int64(cons, 1, id);
+		while (report_step(r, cons))
+			report_finding(r, cons, "Consequence: ");
+		sqlite3_reset(cons);
+	}
+
+	sqlite3_reset(roots);
+	buf_adds(r->out, "### Causal chain\n\n");
+	while (report_step(r, roots)) {
+		report_chain_item(r, roots, "- Cause: ");
+		sqlite3_bind_int64(cons, 1, sqlite3_column_int64(roots, 0));
+		while (report_step(r, cons))
+			report_chain_item(r, cons, "  - Consequence: ");
+		sqlite3_reset(cons);
+	}
+	buf_addc(r->out, '\n');
+
+	sqlite3_reset(roots);
+	buf_adds(r->out, "### What to check next\n\n");
+	while (report_step(r, roots)) {
+		if (col_text(roots, 4) == NULL || *col_text(roots, 4) == '\0' ||
+		    strcmp(col_text(roots, 2), "INFO") == 0)
+			continue;
+		buf_printf(r->out, "- `%s`: ", col_text(roots, 1));
+		report_text(r, col_text(roots, 4));
+		buf_addc(r->out, '\n');
+	}
+	buf_addc(r->out, '\n');
+out:
+	sqlite3_finalize(roots);
+	sqlite3_finalize(cons);
+}
+
+static const char report_affected[] =
+	" conn IN (SELECT conn FROM findings WHERE severity IN ('error',"
+	" 'warning'))";
+
+static void
+report_connections(struct report *r)
+{
+	sqlite3_stmt	*st;
+	char		*sql, *conn;
+	int64_t		 start;
+
+	sql = xasprintf("SELECT conn, outcome, first_ts, last_ts, events,"
+	    " host, coalesce(connected_ts, first_ts) FROM connections"
+	    " WHERE %s ORDER BY first_id", report_affected);
+	st = report_prepare(r, sql);
+	free(sql);
+	while (report_step(r, st)) {
+		conn = xstrdup(col_text(st, 0));
+		buf_adds(r->out, "## Connection ");
+		report_text(r, conn);
+		buf_adds(r->out, "\n\n**Outcome:** ");
+		report_text(r, col_text(st, 1));
+		buf_adds(r->out, " · first seen ");
+		report_time(r, col_ts(st, 2));
+		buf_adds(r->out, " · last seen ");
+		report_time(r, col_ts(st, 3));
+		buf_printf(r->out, " · %lld events",
+		    sqlite3_column_int64(st, 4));
+		if (col_text(st, 5) != NULL) {
+			buf_adds(r->out, " · host ");
+			report_text(r, col_text(st, 5));
+		}
+		buf_adds(r->out, "\n\n### Timeline\n\n");
+		start = col_ts(st, 6);
+		report_timeline(r, conn, start);
+		report_connection_findings(r, conn);
+		free(conn);
+	}
+	sqlite3_finalize(st);
+}
+
+static void
+report_healthy(struct report *r)
+{
+	sqlite3_stmt	*st;
+	char		*sql;
+	int		 rows = 0;
+
+	sql = xasprintf("SELECT c.conn, c.first_ts, c.last_ts, c.events,"
+	    " c.outcome, (SELECT group_concat(DISTINCT f.rule) FROM findings"
+	    " AS f WHERE f.conn = c.conn) FROM connections AS c"
+	    " WHERE NOT (%s) ORDER BY c.first_id", report_affected);
+	st = report_prepare(r, sql);
+	free(sql);
+	while (report_step(r, st)) {
+		if (rows++ == 0)
+			buf_adds(r->out, "## Healthy connections\n\n"
+			    "| connection | first seen | last seen | events | "
+			    "outcome | notes |\n"
+			    "| --- | --- | --- | ---: | --- | --- |\n");
+		buf_adds(r->out, "| ");
+		report_text(r, col_text(st, 0));
+		buf_adds(r->out, " | ");
+		report_time(r, col_ts(st, 1));
+		buf_adds(r->out, " | ");
+		report_time(r, col_ts(st, 2));
+		buf_printf(r->out, " | %lld | ", sqlite3_column_int64(st, 3));
+		report_text(r, col_text(st, 4));
+		buf_adds(r->out, " | ");
+		report_text(r, col_text(st, 5));
+		buf_adds(r->out, " |\n");
+	}
+	sqlite3_finalize(st);
+	if (rows > 0)
+		buf_addc(r->out, '\n');
+}
+
+static void
+report_other_findings(struct report *r)
+{
+	sqlite3_stmt	*st;
+	char		*sql;
+	int		 rows = 0;
+
+	sql = xasprintf("%s WHERE f.conn IS NULL%s", report_findings_cols,
+	    report_sev_order);
+	st = report_prepare(r, sql);
+	free(sql);
+	while (report_step(r, st)) {
+		if (rows++ == 0)
+			buf_adds(r->out, "## Findings without a connection\n\n");
+		report_finding(r, st, "");
+	}
+	sqlite3_finalize(st);
+}
+
+/* The opening paragraph: what happened, in a few lines. */
+static void
+report_verdict(struct report *r)
+{
+	sqlite3_stmt	*st;
+	char		*sql;
+	int64_t		 conns, affected;
+
+	st = report_prepare(r, "SELECT count(*), coalesce(sum(lines), 0),"
+	    " coalesce(sum(events), 0) FROM inputs");
+	if (report_step(r, st))
+		buf_printf(r->out, "Read %lld line%s from %lld input%s: "
+		    "%lld relay events. ", sqlite3_column_int64(st, 1),
+		    sqlite3_column_int64(st, 1) == 1 ? "" : "s",
+		    sqlite3_column_int64(st, 0),
+		    sqlite3_column_int64(st, 0) == 1 ? "" : "s",
+		    sqlite3_column_int64(st, 2));
+	sqlite3_finalize(st);
+	conns = report_scalar(r, "SELECT count(*) FROM connections");
+	sql = xasprintf("SELECT count(*) FROM connections WHERE %s",
+	    report_affected);
+	affected = report_scalar(r, sql);
+	free(sql);
+	buf_printf(r->out, "%lld connection%s, %lld with problems.\n\n",
+	    (long long)conns, conns == 1 ? "" : "s", (long long)affected);
+	if (affected == 0)
+		return;
+	sql = xasprintf("SELECT c.conn, c.outcome, (SELECT group_concat(t, "
+	    "'; ') FROM (SELECT f.title AS t FROM findings AS f WHERE "
+	    "f.conn = c.conn AND f.caused_by IS NULL AND f.severity <> 'info'"
+	    " ORDER BY CASE f.severity WHEN 'error' THEN 0 ELSE 1 END, f.id))"
+	    " FROM connections AS c WHERE %s ORDER BY c.first_id",
+	    report_affected);
+	st = report_prepare(r, sql);
+	free(sql);
+	while (report_step(r, st)) {
+		buf_adds(r->out, "- ");
+		report_text(r, col_text(st, 0));
+		buf_adds(r->out, ": ");
+		report_text(r, col_text(st, 1));
+		if (col_text(st, 2) != NULL) {
+			buf_adds(r->out, ". Root causes: ");
+			report_text(r, col_text(st, 2));
+		}
+		buf_adds(r->out, ".\n");
+	}
+	sqlite3_finalize(st);
+	buf_addc(r->out, '\n');
+}
+
+/* Write the markdown report into out.  -1 and *cause on a query error. */
+int
+report_markdown(struct store *s, struct buf *out, char **cause)
+{
+	struct report	r;
+
+	r.db = store_db(s);
+	r.out = out;
+	r.cause = cause;
+	r.failed = 0;
+
+	buf_adds(out, "# Relay session analysis\n\n");
+	report_verdict(&r);
+	report_inputs(&r);
+	report_summary(&r);
+	report_connections(&r);
+	report_other_findings(&r);
+	report_healthy(&r);
+	return r.failed ? -1 : 0;
+}

@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The JSON report (docs/report-json.md): inputs, sessions and findings with
+ * their evidence, built with jansson.  json_object_set_new and
+ * json_array_append_new steal the reference they are given, so each value
+ * built here is released once, with the root.  Strings from logs are
+ * sanitized to valid UTF-8 first; times are ISO-8601 UTC strings or null.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "loganalyze.h"
+
+struct jreport {
+	sqlite3		*db;
+	char		**cause;
+	int		 failed;
+	struct buf	 tmp;
+};
+
+static json_t *
+jr_string(struct jreport *jr, const char *s, int len)
+{
+	if (s == NULL)
+		return json_null();
+	buf_reset(&jr->tmp);
+	text_sanitize(&jr->tmp, s, len < 0 ? strlen(s) : (size_t)len);
+	return json_stringn(jr->tmp.data != NULL ? jr->tmp.data : "",
+	    jr->tmp.len);
+}
+
+static json_t *
+jr_col_string(struct jreport *jr, sqlite3_stmt *st, int i)
+{
+	return jr_string(jr, (const char *)sqlite3_column_text(st, i),
+	    sqlite3_column_bytes(st, i));
+}
+
+static json_t *
+jr_col_int(sqlite3_stmt *st, int i)
+{
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return json_null();
+	return json_integer(sqlite3_column_int64(st, i));
+}
+
+static json_t *
+jr_col_time(sqlite3_stmt *st, int i)
+{
+	char	t[40];
+
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return json_null();
+	time_format_iso(sqlite3_column_int64(st, i), t, sizeof t);
+	return json_string(t);
+}
+
+static sqlite3_stmt *
+jr_prepare(struct jreport *jr, const char *sql)
+{
+	sqlite3_stmt	*st;
+
+	if (jr->failed)
+		return NULL;
+	if (sqlite3_prepare_v2(jr->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		*jr->cause = xasprintf("report: %s", sqlite3_errmsg(jr->db));
+		jr->failed = 1;
+		return NULL;
+	}
+	return st;
+}
+
+static int
+jr_step(struct jreport *jr, sqlite3_stmt *st)
+{
+	int	rc;
+
+	if (st == NULL || jr->failed)
+		return 0;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc != SQLITE_DONE) {
+		*jr->cause = xasprintf("report: %s", sqlite3_errmsg(jr->db));
+		jr->failed = 1;
+	}
+	return 0;
+}
+
+static json_t *
+jr_inputs(struct jreport *jr)
+{
+	sqlite3_stmt	*st;
+	json_t		*a = json_array(), *o;
+
+	st = jr_prepare(jr, "SELECT path, lines, events, continuations, blank,"
+	    " unparsed, json_errors, first_ts, last_ts, complete, bytes"
+	    " FROM inputs ORDER BY id");
+	while (jr_step(jr, st)) {
+		o = json_object();
+		json_object_set_new(o, "path", jr_col_string(jr, st, 0));
+		json_object_set_new(o, "bytes", jr_col_int(st, 10));
+		json_object_set_new(o, "lines", jr_col_int(st, 1));
+		json_object_set_new(o, "events", jr_col_int(st, 2));
+		json_object_set_new(o, "continuations", jr_col_int(st, 3));
+		json_object_set_new(o, "blank", jr_col_int(st, 4));
+		json_object_set_new(o, "unparsed", jr_col_int(st, 5));
+		json_object_set_new(o, "json_errors", jr_col_int(st, 6));
+		json_object_set_new(o, "first_ts", jr_col_time(st, 7));
+		json_object_set_new(o, "last_ts", jr_col_time(st, 8));
+		json_object_set_new(o, "complete",
+		    json_boolean(sqlite3_column_int(st, 9)));
+		json_array_append_new(a, o);
+	}
+	sqlite3_finalize(st);
+	return a;
+}
+
+static json_t *
+jr_samples(struct jreport *jr)
+{
+	sqlite3_stmt	*st;
+	json_t		*a = json_array(), *o;
+
+	st = jr_prepare(jr, "SELECT i.path, s.line, s.reason, s.text FROM"
+	    " samples AS s JOIN inputs AS i ON i.id = s.input_id"
+	    " ORDER BY s.input_id, s.line");
+	while (jr_step(jr, st)) {
+		o = json_object();
+		json_object_set_new(o, "path", jr_col_string(jr, st, 0));
+		json_object_set_new(o, "line", jr_col_int(st, 1));
+		json_object_set_new(o, "reason", jr_col_string(jr, st, 2));
+		json_object_set_new(o, "text", jr_col_string(jr, st, 3));
+		json_array_append_new(a, o);
+	}
+	sqlite3_finalize(st);
+	return a;
+}
+
+static json_t *
+jr_sessions(struct jreport *jr)
+{
+	sqlite3_stmt	*st;
+	json_t		*a = json_array(), *o;
+
+	st = jr_prepare(jr, "SELECT conn, first_ts, last_ts, events,"
+	    " live_seen, close_code, close_reason, outcome, host,"
+	    " connected_ts, connect_call_ts, opened_ts, ready_ts, close_ts,"
+	    " timeout_ts, disconnect_ts FROM connections ORDER BY first_id");
+	while (jr_step(jr, st)) {
+		o = json_object();
+		json_object_set_new(o, "connection_id",
+		    jr_col_string(jr, st, 0));
+		json_object_set_new(o, "first_seen", jr_col_time(st, 1));
+		json_object_set_new(o, "last_seen", jr_col_time(st, 2));
+		json_object_set_new(o, "events", jr_col_int(st, 3));
+		json_object_set_new(o, "opened",
+		    json_boolean(sqlite3_column_int(st, 4)));
+		json_object_set_new(o, "close_code", jr_col_int(st, 5));
+		json_object_set_new(o, "close_reason",
+		    jr_col_string(jr, st, 6));
+		json_object_set_new(o, "outcome", jr_col_string(jr, st, 7));
+		json_object_set_new(o, "host", jr_col_string(jr, st, 8));
+		json_object_set_new(o, "connected", jr_col_time(st, 9));
+		json_object_set_new(o, "connect_call", jr_col_time(st, 10));
+		json_object_set_new(o, "socket_opened", jr_col_time(st, 11));
+		json_object_set_new(o, "ready", jr_col_time(st, 12));
+		json_object_set_new(o, "closed", jr_col_time(st, 13));
+		json_object_set_new(o, "timeout_line", jr_col_time(st, 14));
+		json_object_set_new(o, "disconnected", jr_col_time(st, 15));
+		json_array_append_new(a, o);
+	}
+	sqlite3_finalize(st);
+	return a;
+}
+
+static json_t *
+jr_evidence(struct jreport *jr, sqlite3_stmt *ev, const char *ids)
+{
+	json_t		*a = json_array(), *o;
+	const char	*p = ids;
+	char		*end;
+	long long	 id;
+
+	while (p != NULL && *p != '\0') {
+		id = strtoll(p, &end, 10);
+		if (end == p)
+			break;
+		p = end;
+		while (*p == ' ' || *p == ',')
+			p++;
+		sqlite3_bind_int64(ev, 1, id);
+		if (jr_step(jr, ev)) {
+			o = json_object();
+			json_object_set_new(o, "path",
+			    jr_col_string(jr, ev, 0));
+			json_object_set_new(o, "line", jr_col_int(ev, 1));
+			json_object_set_new(o, "text",
+			    jr_col_string(jr, ev, 2));
+			json_array_append_new(a, o);
+		}
+		sqlite3_reset(ev);
+	}
+	return a;
+}
+
+static json_t *
+jr_findings(struct jreport *jr)
+{
+	sqlite3_stmt	*st, *ev;
+	json_t		*a = json_array(), *o;
+
+	ev = jr_prepare(jr, "SELECT i.path, e.line, e.raw FROM events AS e"
+	    " JOIN inputs AS i ON i.id = e.input_id WHERE e.id = ?1");
+	st = jr_prepare(jr, "SELECT id, rule, severity, title, conn,"
+	    " first_ts, last_ts, count, summary, caused_by, evidence"
+	    " FROM findings ORDER BY CASE severity WHEN 'error' THEN 0"
+	    " WHEN 'warning' THEN 1 ELSE 2 END, rule, first_ts, id");
+	while (jr_step(jr, st)) {
+		o = json_object();
+		json_object_set_new(o, "id", jr_col_int(st, 0));
+		json_object_set_new(o, "rule", jr_col_string(jr, st, 1));
+		json_object_set_new(o, "severity", jr_col_string(jr, st, 2));
+		json_object_set_new(o, "title", jr_col_string(jr, st, 3));
+		json_object_set_new(o, "connection_id",
+		    jr_col_string(jr, st, 4));
+		json_object_set_new(o, "first_ts", jr_col_time(st, 5));
+		json_object_set_new(o, "last_ts", jr_col_time(st, 6));
+		json_object_set_new(o, "count", jr_col_int(st, 7));
+		json_object_set_new(o, "summary", jr_col_string(jr, st, 8));
+		json_object_set_new(o, "caused_by", jr_col_int(st, 9));
+		json_object_set_new(o, "evidence", jr_evidence(jr, ev,
+		    (const char *)sqlite3_column_text(st, 10)));
+		json_array_append_new(a, o);
+	}
+	sqlite3_finalize(st);
+	sqlite3_finalize(ev);
+	return a;
+}
+
+/* Write the JSON report into out.  -1 and *cause on a query error. */
+int
+report_json(struct store *s, struct buf *out, char **cause)
+{
+	struct jreport	 jr;
+	json_t		*root;
+	char		*text;
+
+	jr.db = store_db(s);
+	jr.cause = cause;
+	jr.failed = 0;
+	buf_init(&jr.tmp);
+
+	root = json_object();
+	json_object_set_new(root, "tool", json_string(PACKAGE_STRING));
+	json_object_set_new(root, "inputs", jr_inputs(&jr));
+	json_object_set_new(root, "samples", jr_samples(&jr));
+	json_object_set_new(root, "sessions", jr_sessions(&jr));
+	json_object_set_new(root, "findings", jr_findings(&jr));
+	buf_free(&jr.tmp);
+	if (jr.failed) {
+		json_decref(root);
+		return -1;
+	}
+	text = json_dumps(root, JSON_INDENT(2));
+	json_decref(root);
+	if (text == NULL)
+		fatalx("out of memory writing the JSON report");
+	buf_adds(out, text);
+	buf_addc(out, '\n');
+	free(text);
+	return 0;
+}

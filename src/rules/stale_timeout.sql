@@ -1,0 +1,69 @@
+-- id: stale_timeout
+-- severity: info
+-- title: Stale 30 s connect timer (not a failure)
+-- description: "Live API connection timeout after 30s" printed for a connect
+--   attempt whose Live API socket had already opened: the relay never clears
+--   the timer, so the line appears after every connect. It is not a cause.
+--   When the session had closed before it, the close is named as its cause.
+-- next: Nothing: the relay never clears this timer. Clearing it when the
+--   socket opens would stop the misleading line.
+WITH timeouts AS (
+    SELECT t.id,
+           t.conn,
+           t.ts,
+           coalesce((SELECT max(a.id)
+                     FROM ev AS a
+                     WHERE a.conn = t.conn
+                       AND a.kind = 'connect_call'
+                       AND a.id < t.id), 0) AS attempt_id
+    FROM ev AS t
+    WHERE t.kind = 'timeout'
+      AND t.conn IS NOT NULL
+),
+stale AS (
+    SELECT t.*,
+           (SELECT min(s.id)
+            FROM ev AS s
+            WHERE s.conn = t.conn
+              AND s.id > t.attempt_id
+              AND s.id < t.id
+              AND (s.kind IN ('opened', 'connect_done', 'ready', 'closed')
+                   OR (s.kind IN ('no_session', 'retries')
+                       AND json_extract(s.json, '$.isSessionReady') = 1)))
+               AS sign_id,
+           (SELECT max(c.id)
+            FROM ev AS c
+            WHERE c.conn = t.conn
+              AND c.kind = 'closed'
+              AND c.id > t.attempt_id
+              AND c.id < t.id) AS close_id
+    FROM timeouts AS t
+)
+SELECT s.conn AS connection_id,
+       s.ts AS first_ts,
+       s.ts AS last_ts,
+       1 AS count,
+       'Stale timer: the 30 s connect timeout fired although the Live API'
+           || ' socket had '
+           || CASE WHEN sign.kind = 'closed' THEN 'already opened and closed'
+                   ELSE 'opened' END
+           || CASE WHEN sign.ts IS NOT NULL
+                   THEN ' (' || sign.message || ' at '
+                        || strftime('%H:%M:%fZ', sign.ts / 1000.0, 'unixepoch')
+                        || ')'
+                   ELSE '' END
+           || CASE WHEN c.id IS NOT NULL
+                   THEN '; the session had closed with '
+                        || coalesce(c.code, 'no code') || ' at '
+                        || coalesce(strftime('%H:%M:%fZ', c.ts / 1000.0,
+                                             'unixepoch'), '?')
+                   ELSE '' END
+           || '. The relay never clears this timer: this line is not a'
+           || ' cause.' AS summary,
+       s.id AS anchor_event,
+       s.close_id AS cause_event,
+       s.id AS evidence
+FROM stale AS s
+JOIN ev AS sign ON sign.id = s.sign_id
+LEFT JOIN ev AS c ON c.id = s.close_id
+ORDER BY s.id;

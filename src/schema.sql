@@ -1,0 +1,94 @@
+-- loganalyze database schema (docs/schema.md explains every column).
+-- Times are integer milliseconds since 1970-01-01 UTC; NULL when unknown.
+-- events.id is the global reading order: within one input it is line order.
+
+CREATE TABLE IF NOT EXISTS meta (
+	key		TEXT PRIMARY KEY,
+	value		TEXT
+);
+
+CREATE TABLE IF NOT EXISTS inputs (
+	id		INTEGER PRIMARY KEY,
+	path		TEXT NOT NULL,
+	bytes		INTEGER NOT NULL DEFAULT 0,
+	lines		INTEGER NOT NULL DEFAULT 0,
+	events		INTEGER NOT NULL DEFAULT 0,
+	continuations	INTEGER NOT NULL DEFAULT 0,
+	unparsed	INTEGER NOT NULL DEFAULT 0,
+	blank		INTEGER NOT NULL DEFAULT 0,
+	json_errors	INTEGER NOT NULL DEFAULT 0,
+	first_ts	INTEGER,
+	last_ts		INTEGER,
+	complete	INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE IF NOT EXISTS events (
+	id		INTEGER PRIMARY KEY,
+	input_id	INTEGER NOT NULL REFERENCES inputs(id),
+	line		INTEGER NOT NULL,
+	ts		INTEGER,
+	ts_source	TEXT NOT NULL,
+	level		TEXT,
+	kind		TEXT NOT NULL,
+	conn		TEXT,
+	attributed	INTEGER NOT NULL DEFAULT 0,
+	message		TEXT NOT NULL,
+	json		TEXT,
+	json_error	TEXT,
+	code		INTEGER,
+	proc		TEXT,
+	host		TEXT,
+	unit		TEXT,
+	continuation_lines INTEGER NOT NULL DEFAULT 0,
+	raw		TEXT NOT NULL
+);
+
+-- The first few lines of each input that were not events, kept as samples.
+CREATE TABLE IF NOT EXISTS samples (
+	input_id	INTEGER NOT NULL REFERENCES inputs(id),
+	line		INTEGER NOT NULL,
+	reason		TEXT NOT NULL,
+	text		TEXT NOT NULL
+);
+
+-- Rebuilt by every analysis, over the --since/--until window.
+CREATE TABLE IF NOT EXISTS connections (
+	conn		TEXT PRIMARY KEY,
+	first_id	INTEGER,
+	last_id		INTEGER,
+	first_ts	INTEGER,
+	last_ts		INTEGER,
+	events		INTEGER,
+	host		TEXT,
+	connected_ts	INTEGER,
+	start_ts	INTEGER,
+	connect_call_ts	INTEGER,
+	opened_ts	INTEGER,
+	ready_ts	INTEGER,
+	live_seen	INTEGER,
+	close_id	INTEGER,
+	close_ts	INTEGER,
+	close_code	INTEGER,
+	close_reason	TEXT,
+	timeout_ts	INTEGER,
+	failed_error	TEXT,
+	disconnect_ts	INTEGER,
+	outcome		TEXT
+);
+
+CREATE TABLE IF NOT EXISTS findings (
+	id		INTEGER PRIMARY KEY,
+	rule		TEXT NOT NULL,
+	severity	TEXT NOT NULL,
+	title		TEXT NOT NULL,
+	next		TEXT,
+	conn		TEXT,
+	first_ts	INTEGER,
+	last_ts		INTEGER,
+	count		INTEGER,
+	summary		TEXT,
+	anchor_event	INTEGER,
+	cause_event	INTEGER,
+	caused_by	INTEGER REFERENCES findings(id),
+	evidence	TEXT
+);

@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Time parsing and formatting without the C library's locale and time zone
+ * machinery: every time here is UTC, in milliseconds since the epoch.
+ * Parsers take a length (lines are not NUL-terminated) and return 0 on
+ * success, -1 when the text is not a time or is out of range.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "loganalyze.h"
+
+/* Days since 1970-01-01 of a proleptic Gregorian date. */
+static int64_t
+days_from_civil(int64_t y, int m, int d)
+{
+	int64_t	era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static void
+civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+	int64_t	era, doe, yoe, yy, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	yy = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yy + (*m <= 2));
+}
+
+/* Read exactly n digits at *p; returns -1 if any is not a digit. */
+static int
+digits(const char **p, const char *end, int n)
+{
+	int	v = 0;
+
+	if (end - *p < n)
+		return -1;
+	while (n-- > 0) {
+		if (**p < '0' || **p > '9')
+			return -1;
+		v = v * 10 + (**p - '0');
+		(*p)++;
+	}
+	return v;
+}
+
+/* HH:MM:SS[.fff...] into milliseconds of the day. */
+static int
+parse_hms(const char **pp, const char *end, int64_t *ms)
+{
+	const char	*p = *pp;
+	int		 h, mi, s, frac = 0, scale = 100;
+
+	if ((h = digits(&p, end, 2)) < 0 || p >= end || *p++ != ':')
+		return -1;
+	if ((mi = digits(&p, end, 2)) < 0 || p >= end || *p++ != ':')
+		return -1;
+	if ((s = digits(&p, end, 2)) < 0)
+		return -1;
+	if (h > 23 || mi > 59 || s > 60)
+		return -1;
+	if (p < end && (*p == '.' || *p == ',')) {
+		p++;
+		if (p >= end || *p < '0' || *p > '9')
+			return -1;
+		while (p < end && *p >= '0' && *p <= '9') {
+			frac += (*p - '0') * scale;
+			scale /= 10;
+			p++;
+		}
+	}
+	*ms = ((int64_t)h * 3600 + mi * 60 + s) * 1000 + frac;
+	*pp = p;
+	return 0;
+}
+
+/* A UTC offset: Z, +HH:MM, +HHMM, +HH or nothing (taken as UTC). */
+static int
+parse_offset(const char **pp, const char *end, int64_t *off)
+{
+	const char	*p = *pp;
+	int		 sign, h, m = 0;
+
+	*off = 0;
+	if (p >= end)
+		return 0;
+	if (*p == 'Z' || *p == 'z') {
+		*pp = p + 1;
+		return 0;
+	}
+	if (*p != '+' && *p != '-')
+		return 0;
+	sign = *p++ == '-' ? -1 : 1;
+	if ((h = digits(&p, end, 2)) < 0)
+		return -1;
+	if (p < end && *p == ':')
+		p++;
+	if (p < end && *p >= '0' && *p <= '9' && (m = digits(&p, end, 2)) < 0)
+		return -1;
+	if (h > 23 || m > 59)
+		return -1;
+	*off = sign * ((int64_t)h * 60 + m) * 60000;
+	*pp = p;
+	return 0;
+}
+
+/*
+ * Parse YYYY-MM-DD[(T| )HH:MM:SS[.frac]][offset], all of the text.  A bare
+ * date is midnight UTC.
+ */
+int
+time_parse_iso(const char *s, size_t len, int64_t *out)
+{
+	const char	*p = s, *end = s + len;
+	int		 y, mo, d;
+	int64_t		 tod = 0, off = 0;
+
+	if ((y = digits(&p, end, 4)) < 0 || p >= end || *p++ != '-')
+		return -1;
+	if ((mo = digits(&p, end, 2)) < 0 || p >= end || *p++ != '-')
+		return -1;
+	if ((d = digits(&p, end, 2)) < 0)
+		return -1;
+	if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31)
+		return -1;
+	if (p < end && (*p == 'T' || *p == ' ')) {
+		p++;
+		if (parse_hms(&p, end, &tod) != 0)
+			return -1;
+		if (parse_offset(&p, end, &off) != 0)
+			return -1;
+	}
+	if (p != end)
+		return -1;
+	*out = days_from_civil(y, mo, d) * 86400000 + tod - off;
+	return 0;
+}
+
+/* Parse HH:MM:SS[.frac][Z] into milliseconds since midnight. */
+int
+time_parse_clock(const char *s, size_t len, int64_t *out)
+{
+	const char	*p = s, *end = s + len;
+
+	if (parse_hms(&p, end, out) != 0)
+		return -1;
+	if (p < end && (*p == 'Z' || *p == 'z'))
+		p++;
+	return p == end ? 0 : -1;
+}
+
+/*
+ * Parse a --since/--until argument: an ISO time or date, or a span back from
+ * now such as 90s, 30m, 24h or 7d.
+ */
+int
+time_parse_arg(const char *s, int64_t now, int64_t *out)
+{
+	const char	*p = s;
+	int64_t		 n = 0, unit;
+	size_t		 len = strlen(s);
+
+	if (time_parse_iso(s, len, out) == 0)
+		return 0;
+	if (*p < '0' || *p > '9')
+		return -1;
+	while (*p >= '0' && *p <= '9') {
+		if (n > INT64_MAX / 10 / 1000)
+			return -1;
+		n = n * 10 + (*p++ - '0');
+	}
+	switch (*p) {
+	case 's':
+		unit = 1000;
+		break;
+	case 'm':
+		unit = 60000;
+		break;
+	case 'h':
+		unit = 3600000;
+		break;
+	case 'd':
+		unit = 86400000;
+		break;
+	default:
+		return -1;
+	}
+	if (p[1] != '\0' || n > INT64_MAX / unit)
+		return -1;
+	*out = now - n * unit;
+	return 0;
+}
+
+void
+time_format_iso(int64_t ms, char *out, size_t size)
+{
+	int64_t	days, rem;
+	int	y, m, d;
+
+	if (ms == TS_NONE) {
+		snprintf(out, size, "-");
+		return;
+	}
+	days = ms / 86400000;
+	rem = ms % 86400000;
+	if (rem < 0) {
+		rem += 86400000;
+		days--;
+	}
+	civil_from_days(days, &y, &m, &d);
+	snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, m, d,
+	    (int)(rem / 3600000), (int)(rem / 60000 % 60),
+	    (int)(rem / 1000 % 60), (int)(rem % 1000));
+}
+
+void
+time_format_clock(int64_t ms, char *out, size_t size)
+{
+	int64_t	rem;
+
+	if (ms == TS_NONE) {
+		snprintf(out, size, "-");
+		return;
+	}
+	rem = ms % 86400000;
+	if (rem < 0)
+		rem += 86400000;
+	snprintf(out, size, "%02d:%02d:%02d.%03dZ", (int)(rem / 3600000),
+	    (int)(rem / 60000 % 60), (int)(rem / 1000 % 60),
+	    (int)(rem % 1000));
+}
+
+/* A duration for people: 850 ms, 10.6 s, 2 min 05 s, 3 h 12 min. */
+void
+time_format_delta(int64_t ms, char *out, size_t size)
+{
+	const char	*sign = "";
+
+	if (ms == TS_NONE) {
+		snprintf(out, size, "-");
+		return;
+	}
+	if (ms < 0) {
+		sign = "-";
+		ms = ms == INT64_MIN ? INT64_MAX : -ms;
+	}
+	if (ms < 1000)
+		snprintf(out, size, "%s%d ms", sign, (int)ms);
+	else if (ms < 60000)
+		snprintf(out, size, "%s%.1f s", sign, ms / 1000.0);
+	else if (ms < 3600000)
+		snprintf(out, size, "%s%d min %02d s", sign, (int)(ms / 60000),
+		    (int)(ms / 1000 % 60));
+	else
+		snprintf(out, size, "%s%lld h %02d min", sign,
+		    (long long)(ms / 3600000), (int)(ms / 60000 % 60));
+}

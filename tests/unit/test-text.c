@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests for text.c and the markdown escaping in report.c. */
+#include "config.h"
+
+#include <string.h>
+
+#include "loganalyze.h"
+#include "check.h"
+
+static const char *
+sanitize(const char *s, size_t len)
+{
+	static struct buf	b;
+
+	buf_reset(&b);
+	text_sanitize(&b, s, len);
+	return buf_cstr(&b);
+}
+
+static const char *
+cell(const char *s)
+{
+	static struct buf	b;
+
+	buf_reset(&b);
+	md_escape_cell(&b, s, strlen(s));
+	return buf_cstr(&b);
+}
+
+static void
+test_sanitize(void)
+{
+	CHECK(strcmp(sanitize("plain", 5), "plain") == 0);
+	CHECK(strcmp(sanitize("\033[31mred", 8), "\\x1B[31mred") == 0);
+	CHECK(strcmp(sanitize("a\0b", 3), "a\\x00b") == 0);
+	CHECK(strcmp(sanitize("caf\xc3\xa9", 5), "caf\xc3\xa9") == 0);
+	/* an overlong encoding of '/' and a lone continuation byte */
+	CHECK(strcmp(sanitize("\xc0\xaf", 2), "\\xC0\\xAF") == 0);
+	CHECK(strcmp(sanitize("\x80", 1), "\\x80") == 0);
+	/* a C1 control (U+009B, CSI) */
+	CHECK(strcmp(sanitize("\xc2\x9b", 2), "\\xC2\\x9B") == 0);
+	CHECK(strcmp(sanitize("a\nb\r", 4), "a\\x0Ab\\x0D") == 0);
+}
+
+static void
+test_cells(void)
+{
+	CHECK(strcmp(cell("a|b"), "a\\|b") == 0);
+	CHECK(strcmp(cell("<script>"), "&lt;script&gt;") == 0);
+	CHECK(strcmp(cell("[x](javascript:alert(1))"),
+	    "\\[x\\](javascript:alert(1))") == 0);
+	CHECK(strcmp(cell("# not a heading"), "\\# not a heading") == 0);
+	CHECK(strcmp(cell("`code`"), "\\`code\\`") == 0);
+	CHECK(strchr(cell("two\nlines"), '\n') == NULL);
+}
+
+int
+main(void)
+{
+	TEST(test_sanitize);
+	TEST(test_cells);
+	return check_total_failed != 0;
+}
