@@ -8,7 +8,10 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -249,25 +252,61 @@ parse_options(int argc, char **argv, struct options *o)
 	o->ingest.progress = !o->quiet && isatty(STDERR_FILENO);
 }
 
+/* Write all of b to fd; -1 with errno set on failure. */
+static int
+write_all(int fd, const struct buf *b)
+{
+	size_t	off = 0;
+	ssize_t	n;
+
+	while (off < b->len) {
+		n = write(fd, b->data + off, b->len - off);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		off += (size_t)n;
+	}
+	return 0;
+}
+
 /*
- * Write the report: to stdout, or to a temporary file renamed over path, so
- * a reader never sees half a report.  -1 and *cause on failure.
+ * Write the report to stdout, or to path.  A regular file (or a new one) is
+ * written to a temporary file in the same directory and renamed over path,
+ * so a reader never sees half a report; anything else (a device, a FIFO) is
+ * written in place, never replaced.  -1 and *cause on failure.
  */
 static int
 write_output(const char *path, const struct buf *b, char **cause)
 {
-	FILE	*f;
-	char	*tmp;
-	int	 fd;
+	struct stat	 sb;
+	char		*tmp;
+	mode_t		 mask;
+	int		 fd;
 
 	if (path == NULL || strcmp(path, "-") == 0) {
-		if (fwrite(b->data, 1, b->len, stdout) != b->len ||
-		    fflush(stdout) != 0) {
+		if (write_all(STDOUT_FILENO, b) != 0) {
 			*cause = xasprintf("<stdout>: %s", strerror(errno));
 			return -1;
 		}
 		return 0;
 	}
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+		if (fd == -1 || write_all(fd, b) != 0) {
+			*cause = xasprintf("%s: %s", path, strerror(errno));
+			if (fd != -1)
+				close(fd);
+			return -1;
+		}
+		if (close(fd) != 0) {
+			*cause = xasprintf("%s: %s", path, strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+
 	tmp = xasprintf("%s.tmpXXXXXX", path);
 	fd = mkstemp(tmp);
 	if (fd == -1) {
@@ -275,23 +314,16 @@ write_output(const char *path, const struct buf *b, char **cause)
 		free(tmp);
 		return -1;
 	}
-	f = fdopen(fd, "w");
-	if (f == NULL) {
+	if (write_all(fd, b) != 0 || fsync(fd) != 0) {
 		*cause = xasprintf("%s: %s", path, strerror(errno));
 		close(fd);
 		goto fail;
 	}
-	if (fwrite(b->data, 1, b->len, f) != b->len || fflush(f) != 0 ||
-	    fsync(fd) != 0) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
-		fclose(f);
-		goto fail;
-	}
-	if (fclose(f) != 0) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
-		goto fail;
-	}
-	if (rename(tmp, path) != 0) {
+	/* mkstemp makes the file 0600: give it the mode a new file gets */
+	mask = umask(0);
+	umask(mask);
+	if (close(fd) != 0 || chmod(tmp, 0666 & ~mask) != 0 ||
+	    rename(tmp, path) != 0) {
 		*cause = xasprintf("%s: %s", path, strerror(errno));
 		goto fail;
 	}
