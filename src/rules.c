@@ -371,22 +371,31 @@ rules_load_dir(struct ruleset *rs, const char *dir, char **cause)
 	return rc;
 }
 
-/* The line of the file that a statement starts on, for messages. */
+/*
+ * The line of the rule file an error is on: where SQLite points, or else
+ * the first line of the statement that is not blank or a comment.
+ */
 static unsigned
-rule_line_of(const struct rule *r, const char *at)
+rule_line_of(const struct rule *r, sqlite3 *db, const char *stmt)
 {
-	const char	*p;
+	const char	*p, *at = stmt;
 	unsigned	 line = 1;
+	int		 off;
 
+	off = sqlite3_error_offset(db);
+	if (off >= 0 && (size_t)off < strlen(stmt))
+		at = stmt + off;
+	else {
+		for (;;) {
+			at += strspn(at, " \t\r\n");
+			if (at[0] != '-' || at[1] != '-')
+				break;
+			at += strcspn(at, "\n");
+		}
+	}
 	for (p = r->sql; p < at && *p != '\0'; p++)
 		if (*p == '\n')
 			line++;
-	/* point at the statement's first non-blank line */
-	while (*at == '\n' || *at == ' ' || *at == '\t') {
-		if (*at == '\n')
-			line++;
-		at++;
-	}
 	return line;
 }
 
@@ -459,7 +468,7 @@ rule_run(const struct rule *r, sqlite3 *db, sqlite3_stmt *ins, char **cause)
 	while (*sql != '\0') {
 		if (sqlite3_prepare_v2(db, sql, -1, &st, &tail) != SQLITE_OK) {
 			*cause = xasprintf("%s:%u: %s", r->origin,
-			    rule_line_of(r, sql), sqlite3_errmsg(db));
+			    rule_line_of(r, db, sql), sqlite3_errmsg(db));
 			return -1;
 		}
 		if (st == NULL) {	/* only comments or white space left */
@@ -477,7 +486,7 @@ rule_run(const struct rule *r, sqlite3 *db, sqlite3_stmt *ins, char **cause)
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 			if (rule_insert_row(r, db, st, map, ins) != 0) {
 				*cause = xasprintf("%s:%u: storing finding: "
-				    "%s", r->origin, rule_line_of(r, sql),
+				    "%s", r->origin, rule_line_of(r, db, sql),
 				    sqlite3_errmsg(db));
 				sqlite3_finalize(st);
 				return -1;
@@ -485,7 +494,7 @@ rule_run(const struct rule *r, sqlite3 *db, sqlite3_stmt *ins, char **cause)
 		}
 		if (rc != SQLITE_DONE) {
 			*cause = xasprintf("%s:%u: %s", r->origin,
-			    rule_line_of(r, sql), sqlite3_errmsg(db));
+			    rule_line_of(r, db, sql), sqlite3_errmsg(db));
 			sqlite3_finalize(st);
 			return -1;
 		}

@@ -11,6 +11,7 @@
 #   status     expected exit status, optional (default 0)
 #   stdin      fed to standard input, optional
 # With --regen, expected/stderr/status are rewritten from the binary.
+# CASES (a glob, default *) picks the cases to run or rewrite.
 . "$(dirname "$0")/setup.sh"
 
 regen=0
@@ -45,7 +46,8 @@ if [ $regen -eq 0 ]; then
 	done
 fi
 
-for dir in "$CASES_DIR"/*/; do
+for dir in "$CASES_DIR"/${CASES:-*}/; do
+	[ -d "$dir" ] || continue
 	name=$(basename "$dir")
 	[ -f "$dir/cmd" ] || continue
 	args=$(cat "$dir/cmd")

@@ -43,7 +43,7 @@ SELECT closes.conn AS connection_id,
        1 AS count,
        'The Live API closed the session with 1007 "'
            || coalesce(reason, '') || '"'
-           || CASE WHEN closes.ts IS NOT NULL AND start_ts IS NOT NULL
+           || CASE WHEN closes.ts > start_ts
                    THEN printf(' %.1f s after the connection started',
                                (closes.ts - start_ts) / 1000.0)
                    ELSE '' END

@@ -22,7 +22,7 @@ SELECT c.conn AS connection_id,
            || CASE WHEN coalesce(json_extract(c.json, '$.reason'), '') <> ''
                    THEN ': "' || json_extract(c.json, '$.reason') || '"'
                    ELSE '' END
-           || CASE WHEN c.ts IS NOT NULL AND k.first_ts IS NOT NULL
+           || CASE WHEN c.ts > coalesce(k.connected_ts, k.first_ts)
                    THEN printf(', %.1f s after the connection started',
                                (c.ts - coalesce(k.connected_ts, k.first_ts))
                                / 1000.0)

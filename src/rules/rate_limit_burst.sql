@@ -52,8 +52,8 @@ bursts AS (
            max(ts) AS last_ts,
            count(*) AS n,
            max(audio) AS audio,
-           group_concat(DISTINCT type) AS types,
-           group_concat(DISTINCT mime) AS mimes
+           replace(group_concat(DISTINCT type), ',', ', ') AS types,
+           replace(group_concat(DISTINCT mime), ',', ', ') AS mimes
     FROM numbered
     GROUP BY conn, burst
 )

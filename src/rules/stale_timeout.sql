@@ -45,14 +45,17 @@ SELECT s.conn AS connection_id,
        1 AS count,
        'Stale timer: the 30 s connect timeout fired although the Live API'
            || ' socket had '
-           || CASE WHEN sign.kind = 'closed' THEN 'already opened and closed'
-                   ELSE 'opened' END
-           || CASE WHEN sign.ts IS NOT NULL
-                   THEN ' (' || sign.message || ' at '
-                        || strftime('%H:%M:%fZ', sign.ts / 1000.0, 'unixepoch')
+           || CASE WHEN sign.kind = 'closed'
+                   THEN 'already opened and closed (closed with '
+                        || coalesce(sign.code, 'no code')
+                        || coalesce(' at ' || strftime('%H:%M:%fZ',
+                                    sign.ts / 1000.0, 'unixepoch'), '')
                         || ')'
-                   ELSE '' END
-           || CASE WHEN c.id IS NOT NULL
+                   ELSE 'opened (' || sign.message
+                        || coalesce(' at ' || strftime('%H:%M:%fZ',
+                                    sign.ts / 1000.0, 'unixepoch'), '')
+                        || ')' END
+           || CASE WHEN c.id IS NOT NULL AND c.id <> sign.id
                    THEN '; the session had closed with '
                         || coalesce(c.code, 'no code') || ' at '
                         || coalesce(strftime('%H:%M:%fZ', c.ts / 1000.0,
