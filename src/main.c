@@ -335,6 +335,21 @@ fail:
 	return -1;
 }
 
+/* Seconds since the previous call, for -v timings. */
+static double
+lap(void)
+{
+	static struct timespec	 prev;
+	struct timespec		 now;
+	double			 d;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	d = (double)(now.tv_sec - prev.tv_sec) +
+	    (double)(now.tv_nsec - prev.tv_nsec) / 1e9;
+	prev = now;
+	return d;
+}
+
 static int
 fail_on_hit(struct store *s, int sev)
 {
@@ -370,6 +385,7 @@ main(int argc, char **argv)
 	int			 nfiles, i, status = EXIT_RAN, rc;
 
 	parse_options(argc, argv, &o);
+	lap();
 	files = (const char **)argv + optind;
 	nfiles = argc - optind;
 	if (nfiles == 0) {
@@ -412,18 +428,24 @@ main(int argc, char **argv)
 			status = EXIT_IO;
 			continue;
 		}
-		log_debug("%s: %llu lines, %llu events, %llu unparsed",
-		    files[i], (unsigned long long)st.lines,
+		log_debug("%s: %llu lines, %llu events, %llu unparsed in "
+		    "%.3f s", files[i], (unsigned long long)st.lines,
 		    (unsigned long long)st.events,
-		    (unsigned long long)st.unparsed);
+		    (unsigned long long)st.unparsed, lap());
 	}
 
-	if (store_finish_load(store, since, until, &cause) != 0 ||
-	    rules_run(rules, store, &cause) != 0) {
+	if (store_finish_load(store, since, until, &cause) != 0) {
+		log_warnx("%s", cause);
+		status = EXIT_IO;
+		goto out;
+	}
+	log_debug("indexes and connections in %.3f s", lap());
+	if (rules_run(rules, store, &cause) != 0) {
 		log_warnx("%s", cause);
 		status = o.rules_dir != NULL ? EXIT_USAGE : EXIT_IO;
 		goto out;
 	}
+	log_debug("%zu rules in %.3f s", rules_count(rules), lap());
 
 	buf_init(&out);
 	if (o.sql != NULL)
@@ -438,6 +460,7 @@ main(int argc, char **argv)
 		status = o.sql != NULL ? EXIT_USAGE : EXIT_IO;
 		goto out;
 	}
+	log_debug("report in %.3f s", lap());
 	if (write_output(o.output, &out, &cause) != 0) {
 		log_warnx("%s", cause);
 		buf_free(&out);

@@ -538,9 +538,9 @@ rules_run(struct ruleset *rs, struct store *s, char **cause)
 		goto out;
 	}
 	for (i = 0; i < rs->n; i++) {
-		log_debug("running rule %s", rs->rules[i].id);
 		if (rule_run(&rs->rules[i], db, ins, cause) != 0)
 			goto out;
+		log_debug("rule %s done", rs->rules[i].id);
 	}
 	if (store_exec(s, "UPDATE findings SET caused_by = ("
 	    " SELECT c.id FROM findings AS c"
