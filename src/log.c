@@ -23,7 +23,7 @@ log_set_progname(const char *name)
 	log_progname = name;
 }
 
-static void
+static void __attribute__((format(printf, 2, 0)))
 log_vprint(const char *prefix, const char *fmt, va_list ap, const char *tail)
 {
 	fprintf(stderr, "%s: %s", log_progname, prefix);

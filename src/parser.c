@@ -43,6 +43,7 @@ struct parser {
 	uint32_t		 g_bare;
 	uint32_t		 g_level;
 	struct jsonlog		*json;
+	char			 json_error[200]; /* of the last line */
 	struct buf		 text;		/* line without escapes */
 	int64_t			 day;		/* midnight of the last date */
 };
@@ -322,8 +323,11 @@ parser_parse(struct parser *p, const char *line, size_t len,
 				r->ts_src = TSSRC_JSON;
 			}
 		} else {
+			/* jf dies with this call: the record outlives it */
 			r->json_ok = 0;
-			r->json_error = jf.error;
+			snprintf(p->json_error, sizeof p->json_error, "%s",
+			    jf.error);
+			r->json_error = p->json_error;
 		}
 	}
 
