@@ -1,31 +1,42 @@
 -- Run after every load: attribute lines that lost their connection id, then
 -- rebuild one row per connection from the events in the window (view ev).
 
--- A connection is open from its first event until its disconnect (or the end
--- of the log when it never disconnected).
+-- A per-connection message without an id (pasted without its JSON, say)
+-- belongs to the connection open at that point, if exactly one is: a
+-- connection is open from its first event to its disconnect, or to the end
+-- of the log when it never disconnected.  Both ends come from the indexes,
+-- and only when there is a line to attribute at all.
 CREATE TEMP TABLE IF NOT EXISTS spans (conn TEXT, lo INTEGER, hi INTEGER);
 DELETE FROM spans;
-INSERT INTO spans
-SELECT conn,
-       min(id),
-       CASE WHEN max(kind IN ('ws_closed', 'session_removed')) = 1
-            THEN max(id) ELSE 9223372036854775807 END
-FROM events
-WHERE conn IS NOT NULL
-  AND attributed = 0
-GROUP BY conn;
+INSERT INTO spans (conn, lo, hi)
+SELECT f.conn,
+       f.lo,
+       coalesce(d.hi, 9223372036854775807)
+FROM (SELECT conn, min(id) AS lo
+      FROM events
+      WHERE conn IS NOT NULL
+      GROUP BY conn) AS f
+LEFT JOIN (SELECT conn, max(id) AS hi
+           FROM events
+           WHERE kind IN ('ws_closed', 'session_removed')
+             AND conn IS NOT NULL
+           GROUP BY conn) AS d ON d.conn = f.conn
+WHERE EXISTS (SELECT 1
+              FROM ev
+              WHERE conn IS NULL
+                AND kind NOT IN ('other', 'safe_send', 'uncaught'));
 
--- A per-connection message without an id belongs to the one connection
--- open at that point, if there is exactly one.
 UPDATE events
 SET conn = (SELECT s.conn FROM spans AS s
             WHERE events.id BETWEEN s.lo AND s.hi),
     attributed = 1
 WHERE conn IS NULL
   AND kind NOT IN ('other', 'safe_send', 'uncaught')
+  AND id IN (SELECT id FROM ev WHERE conn IS NULL)
   AND (SELECT count(*) FROM spans AS s
        WHERE events.id BETWEEN s.lo AND s.hi) = 1;
 
+-- One row per connection, from the events in the window.
 DELETE FROM connections;
 INSERT INTO connections (conn, first_id, last_id, first_ts, last_ts, events,
                          host, connected_ts, start_ts, connect_call_ts,
@@ -35,8 +46,8 @@ SELECT conn,
        min(id),
        max(id),
        min(ts),
-       max(ts),
-       count(*),
+       max(coalesce(last_ts, ts)),
+       sum(line_count),
        max(host),
        min(CASE WHEN kind = 'client_connected' THEN ts END),
        min(CASE WHEN kind = 'start' THEN ts END),

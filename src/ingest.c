@@ -21,6 +21,7 @@ struct ingest {
 	struct ingest_options	 opt;
 	struct parser		*parser;
 	struct formats		*formats;
+	struct runs		*runs;
 };
 
 struct ingest *
@@ -36,6 +37,7 @@ ingest_create(const struct ingest_options *opt, char **cause)
 	ing->formats = formats_create(opt->envelope, cause);
 	if (ing->formats == NULL)
 		goto fail;
+	ing->runs = runs_create();
 	return ing;
 fail:
 	ingest_free(ing);
@@ -49,6 +51,7 @@ ingest_free(struct ingest *ing)
 		return;
 	parser_free(ing->parser);
 	formats_free(ing->formats);
+	runs_free(ing->runs);
 	free(ing);
 }
 
@@ -177,10 +180,9 @@ ingest_file(struct ingest *ing, struct store *s, const char *path,
 				    rec.text_len, cause) != 0)
 					goto out;
 			}
-			if (store_insert_event(s, input_id, lineno, 0, &rec,
-			    &env, cause) != 0)
+			if (runs_store(ing->runs, s, input_id, lineno, &rec,
+			    &env, &last_event, cause) != 0)
 				goto out;
-			last_event = store_last_event(s);
 			st->events++;
 			prev_event = 1;
 			break;
@@ -194,12 +196,15 @@ ingest_file(struct ingest *ing, struct store *s, const char *path,
 	if (ing->opt.progress && st->lines >= INGEST_PROGRESS_EVERY)
 		fputc('\n', stderr);
 	st->bytes = input_bytes(in);
-	if (store_end_input(s, input_id, st, cause) != 0)
+	if (runs_flush(ing->runs, s, cause) != 0 ||
+	    store_end_input(s, input_id, st, cause) != 0)
 		goto out;
 	rc = 0;
 out:
-	if (rc != 0)
+	if (rc != 0) {
+		runs_flush(ing->runs, NULL, NULL);
 		store_abort_input(s);
+	}
 	input_close(in);
 	return rc;
 }

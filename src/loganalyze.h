@@ -216,12 +216,23 @@ int	 store_insert_sample(struct store *, int64_t, uint64_t, const char *,
 int	 store_end_input(struct store *, int64_t, const struct input_stats *,
 	    char **);
 int	 store_add_continuations(struct store *, int64_t, uint64_t, char **);
+int	 store_update_run(struct store *, int64_t, uint64_t, uint64_t, int64_t,
+	    const char *, size_t, char **);
 int64_t	 store_last_event(struct store *);
 int	 store_abort_input(struct store *);
 int	 store_finish_load(struct store *, int64_t, int64_t, char **);
 int	 store_exec(struct store *, const char *, char **);
 void	*store_db(struct store *);
 void	 store_close(struct store *);
+
+/* runs.c */
+struct runs;
+struct runs *runs_create(void);
+int	 runs_store(struct runs *, struct store *, int64_t, uint64_t,
+	    const struct log_record *, const struct envelope *, int64_t *,
+	    char **);
+int	 runs_flush(struct runs *, struct store *, char **);
+void	 runs_free(struct runs *);
 
 /* ingest.c */
 struct ingest_options {

@@ -1,6 +1,9 @@
 -- loganalyze database schema (docs/schema.md explains every column).
 -- Times are integer milliseconds since 1970-01-01 UTC; NULL when unknown.
 -- events.id is the global reading order: within one input it is line order.
+-- A row may stand for a run of identical high-volume lines of one
+-- connection (audio frames): line_count lines, from line to last_line, at
+-- the numbers listed in line_list.
 
 CREATE TABLE IF NOT EXISTS meta (
 	key		TEXT PRIMARY KEY,
@@ -26,7 +29,11 @@ CREATE TABLE IF NOT EXISTS events (
 	id		INTEGER PRIMARY KEY,
 	input_id	INTEGER NOT NULL REFERENCES inputs(id),
 	line		INTEGER NOT NULL,
+	line_count	INTEGER NOT NULL DEFAULT 1,
+	last_line	INTEGER,
+	line_list	TEXT,
 	ts		INTEGER,
+	last_ts		INTEGER,
 	ts_source	TEXT NOT NULL,
 	level		TEXT,
 	kind		TEXT NOT NULL,
@@ -92,3 +99,9 @@ CREATE TABLE IF NOT EXISTS findings (
 	caused_by	INTEGER REFERENCES findings(id),
 	evidence	TEXT
 );
+
+-- The report looks findings up by connection, by the event they start at
+-- and by their cause.
+CREATE INDEX IF NOT EXISTS findings_conn ON findings (conn);
+CREATE INDEX IF NOT EXISTS findings_anchor ON findings (anchor_event);
+CREATE INDEX IF NOT EXISTS findings_cause ON findings (caused_by);

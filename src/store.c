@@ -24,6 +24,7 @@ struct store {
 	sqlite3_stmt	*ins_event;
 	sqlite3_stmt	*ins_sample;
 	sqlite3_stmt	*add_cont;
+	sqlite3_stmt	*upd_run;
 	int		 persistent;
 	int		 in_txn;
 };
@@ -39,6 +40,10 @@ static const char store_ins_sample_sql[] =
 static const char store_add_cont_sql[] =
 	"UPDATE events SET continuation_lines = continuation_lines + ?2"
 	" WHERE id = ?1";
+
+static const char store_upd_run_sql[] =
+	"UPDATE events SET line_count = ?2, last_line = ?3, last_ts = ?4,"
+	" line_list = ?5 WHERE id = ?1";
 
 static const char *store_ts_sources[] = {
 	"none", "line", "clock", "envelope", "json"
@@ -143,7 +148,8 @@ store_open(const char *path, char **cause)
 		goto fail_msg;
 	if (store_prepare(s, store_ins_event_sql, &s->ins_event, &err) != 0 ||
 	    store_prepare(s, store_ins_sample_sql, &s->ins_sample, &err) != 0 ||
-	    store_prepare(s, store_add_cont_sql, &s->add_cont, &err) != 0)
+	    store_prepare(s, store_add_cont_sql, &s->add_cont, &err) != 0 ||
+	    store_prepare(s, store_upd_run_sql, &s->upd_run, &err) != 0)
 		goto fail_msg;
 	return s;
 
@@ -164,6 +170,7 @@ store_close(struct store *s)
 	sqlite3_finalize(s->ins_event);
 	sqlite3_finalize(s->ins_sample);
 	sqlite3_finalize(s->add_cont);
+	sqlite3_finalize(s->upd_run);
 	sqlite3_close(s->db);
 	free(s);
 }
@@ -270,6 +277,30 @@ store_add_continuations(struct store *s, int64_t event, uint64_t n,
 	return 0;
 }
 
+/* Give a run's row its totals (runs.c). */
+int
+store_update_run(struct store *s, int64_t id, uint64_t count,
+    uint64_t last_line, int64_t last_ts, const char *list, size_t len,
+    char **cause)
+{
+	sqlite3_stmt	*st = s->upd_run;
+
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)count);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)last_line);
+	if (last_ts == TS_NONE)
+		sqlite3_bind_null(st, 4);
+	else
+		sqlite3_bind_int64(st, 4, last_ts);
+	sqlite3_bind_text64(st, 5, list, len, SQLITE_STATIC, SQLITE_UTF8);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_reset(st);
+		return store_error(s, "update run", cause);
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
 int64_t
 store_last_event(struct store *s)
 {
@@ -309,7 +340,8 @@ store_end_input(struct store *s, int64_t id, const struct input_stats *is,
 	    "lines = ?3, events = ?4, continuations = ?5, unparsed = ?6, "
 	    "blank = ?7, json_errors = ?8, complete = 1, "
 	    "first_ts = (SELECT min(ts) FROM events WHERE input_id = ?1), "
-	    "last_ts = (SELECT max(ts) FROM events WHERE input_id = ?1) "
+	    "last_ts = (SELECT max(coalesce(last_ts, ts)) FROM events "
+	    "WHERE input_id = ?1) "
 	    "WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
 		return store_error(s, "inputs", cause);
 	sqlite3_bind_int64(st, 1, id);

@@ -1,0 +1,272 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Runs: every audio frame of every connection prints a line, and those
+ * lines are most of a relay log.  Rather than a row each, a connection's
+ * identical high-volume events (same kind, level and message; the JSON of
+ * the first is kept) share one events row, inserted at the run's first line and updated when the run
+ * ends with its line count, last line, last time and the list of its line
+ * numbers, so counts, time ranges and every line number survive.  A run
+ * ends at any other event of its connection except the warnings that
+ * arrive between frames (rate limit, rejected frames), at the end of the
+ * input, or when its line list reaches RUNS_MAX_LIST bytes, which bounds
+ * memory whatever the input's length.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "loganalyze.h"
+
+#define RUNS_BUCKETS	4096
+#define RUNS_SLOTS	4	/* runs open at once per connection */
+#define RUNS_MAX_LIST	(64 * 1024)
+#define RUNS_MAX_CONNS	16384	/* flush everything past this many */
+
+struct run {
+	int		 used;
+	int64_t		 id;		/* the events row of the first line */
+	uint64_t	 count;
+	uint64_t	 last_line;
+	int64_t		 last_ts;
+	int		 kind;
+	int		 level;
+	char		*msg;
+	size_t		 msg_len;
+	struct buf	 lines;		/* "12,15,19" */
+};
+
+struct conn_runs {
+	struct conn_runs	*next;
+	uint32_t		 hash;
+	char			*conn;
+	size_t			 conn_len;
+	struct run		 run[RUNS_SLOTS];
+};
+
+struct runs {
+	struct conn_runs	*bucket[RUNS_BUCKETS];
+	size_t			 nconns;
+};
+
+struct runs *
+runs_create(void)
+{
+	return xcalloc(1, sizeof(struct runs));
+}
+
+/*
+ * Lines that may be folded into runs: the per-frame lines and whatever the
+ * relay prints that the rules do not know.  Lifecycle milestones and the
+ * warnings rules count stay one row per line.
+ */
+static int
+runs_is_foldable(int kind)
+{
+	return kind == K_FRAME || kind == K_AUDIO_CHUNKS || kind == K_WAITING ||
+	    kind == K_OTHER;
+}
+
+/* Events that arrive between a connection's frames and do not end runs. */
+static int
+runs_is_interleaved(int kind)
+{
+	return kind == K_RATE_LIMIT || kind == K_RETRIES ||
+	    kind == K_NO_SESSION || kind == K_TOO_EARLY || kind == K_API_ERROR;
+}
+
+static uint32_t
+runs_hash(const char *s, size_t len)
+{
+	uint32_t	h = 2166136261u;	/* FNV-1a */
+
+	while (len-- > 0)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+static struct conn_runs **
+runs_lookup(struct runs *r, const char *conn, size_t len, uint32_t h)
+{
+	struct conn_runs	**pp;
+
+	pp = &r->bucket[h % RUNS_BUCKETS];
+	while (*pp != NULL && ((*pp)->hash != h || (*pp)->conn_len != len ||
+	    memcmp((*pp)->conn, conn, len) != 0))
+		pp = &(*pp)->next;
+	return pp;
+}
+
+/* Write a run's totals to its row and forget it. */
+static int
+runs_end(struct store *s, struct run *run, char **cause)
+{
+	int	rc = 0;
+
+	if (!run->used)
+		return 0;
+	if (run->count > 1)
+		rc = store_update_run(s, run->id, run->count, run->last_line,
+		    run->last_ts, run->lines.data, run->lines.len, cause);
+	free(run->msg);
+	buf_free(&run->lines);
+	memset(run, 0, sizeof *run);
+	return rc;
+}
+
+static int
+runs_end_conn(struct store *s, struct conn_runs *c, char **cause)
+{
+	int	i, rc = 0;
+
+	for (i = 0; i < RUNS_SLOTS; i++)
+		if (runs_end(s, &c->run[i], cause) != 0)
+			rc = -1;
+	return rc;
+}
+
+static void
+runs_free_conn(struct conn_runs *c)
+{
+	int	i;
+
+	for (i = 0; i < RUNS_SLOTS; i++) {
+		free(c->run[i].msg);
+		buf_free(&c->run[i].lines);
+	}
+	free(c->conn);
+	free(c);
+}
+
+/*
+ * End every run (store != NULL) or just drop them (store == NULL, after
+ * the input's transaction was rolled back).
+ */
+int
+runs_flush(struct runs *r, struct store *s, char **cause)
+{
+	struct conn_runs	*c, *next;
+	size_t			 i;
+	int			 rc = 0;
+
+	for (i = 0; i < RUNS_BUCKETS; i++) {
+		for (c = r->bucket[i]; c != NULL; c = next) {
+			next = c->next;
+			if (s != NULL && rc == 0 && runs_end_conn(s, c,
+			    cause) != 0)
+				rc = -1;
+			runs_free_conn(c);
+		}
+		r->bucket[i] = NULL;
+	}
+	r->nconns = 0;
+	return rc;
+}
+
+void
+runs_free(struct runs *r)
+{
+	if (r == NULL)
+		return;
+	runs_flush(r, NULL, NULL);
+	free(r);
+}
+
+/*
+ * Store one event: inserted as a row, or counted into the run it continues.
+ * id receives the row the event belongs to.
+ */
+int
+runs_store(struct runs *r, struct store *s, int64_t input, uint64_t line,
+    const struct log_record *rec, const struct envelope *env, int64_t *id,
+    char **cause)
+{
+	struct conn_runs	**pp, *c;
+	struct run		*run, *slot, *victim;
+	uint32_t		 h;
+	int			 i, foldable;
+	char			 num[24];
+
+	foldable = runs_is_foldable(rec->kind);
+	if (rec->conn == NULL || (!foldable && runs_is_interleaved(rec->kind)))
+		goto insert;
+
+	h = runs_hash(rec->conn, rec->conn_len);
+	pp = runs_lookup(r, rec->conn, rec->conn_len, h);
+	c = *pp;
+	if (!foldable) {
+		/* a milestone: the connection's runs end here */
+		if (c != NULL) {
+			*pp = c->next;
+			r->nconns--;
+			if (runs_end_conn(s, c, cause) != 0) {
+				runs_free_conn(c);
+				return -1;
+			}
+			runs_free_conn(c);
+		}
+		goto insert;
+	}
+
+	if (c == NULL) {
+		if (r->nconns >= RUNS_MAX_CONNS) {
+			if (runs_flush(r, s, cause) != 0)
+				return -1;
+			pp = runs_lookup(r, rec->conn, rec->conn_len, h);
+		}
+		c = xcalloc(1, sizeof *c);
+		c->hash = h;
+		c->conn = xstrndup(rec->conn, rec->conn_len);
+		c->conn_len = rec->conn_len;
+		*pp = c;
+		r->nconns++;
+	}
+	/* the run this line continues, else a free or the stalest slot */
+	run = victim = NULL;
+	for (i = 0; i < RUNS_SLOTS && run == NULL; i++) {
+		slot = &c->run[i];
+		if (slot->used && slot->kind == rec->kind &&
+		    slot->level == rec->level && slot->msg_len == rec->msg_len &&
+		    memcmp(slot->msg, rec->msg, rec->msg_len) == 0)
+			run = slot;
+		else if (victim == NULL || !slot->used ||
+		    (victim->used && slot->last_line < victim->last_line))
+			victim = slot;
+	}
+	if (run != NULL && run->lines.len < RUNS_MAX_LIST) {
+		run->count++;
+		run->last_line = line;
+		if (rec->ts != TS_NONE)
+			run->last_ts = rec->ts;
+		snprintf(num, sizeof num, ",%llu", (unsigned long long)line);
+		buf_adds(&run->lines, num);
+		*id = run->id;
+		return 0;
+	}
+	if (run == NULL)
+		run = victim;
+	if (runs_end(s, run, cause) != 0)
+		return -1;
+	if (store_insert_event(s, input, line, 0, rec, env, cause) != 0)
+		return -1;
+	run->used = 1;
+	run->id = *id = store_last_event(s);
+	run->count = 1;
+	run->last_line = line;
+	run->last_ts = rec->ts;
+	run->kind = rec->kind;
+	run->level = rec->level;
+	run->msg = xstrndup(rec->msg, rec->msg_len);
+	run->msg_len = rec->msg_len;
+	buf_init(&run->lines);
+	snprintf(num, sizeof num, "%llu", (unsigned long long)line);
+	buf_adds(&run->lines, num);
+	return 0;
+
+insert:
+	if (store_insert_event(s, input, line, 0, rec, env, cause) != 0)
+		return -1;
+	*id = store_last_event(s);
+	return 0;
+}
