@@ -27,6 +27,11 @@ struct report {
 	struct buf	*out;
 	char		**cause;
 	int		 failed;
+	/* run once per connection or finding: prepared once */
+	sqlite3_stmt	*timeline;
+	sqlite3_stmt	*evidence;
+	sqlite3_stmt	*roots;
+	sqlite3_stmt	*consequences;
 };
 
 static const char report_milestones[] =
@@ -125,6 +130,19 @@ report_prepare(struct report *r, const char *sql)
 		return NULL;
 	}
 	return st;
+}
+
+/* A statement kept for the whole report: prepared once, reset per use. */
+static sqlite3_stmt *
+report_cached(struct report *r, sqlite3_stmt **slot, const char *sql)
+{
+	if (*slot == NULL)
+		*slot = report_prepare(r, sql);
+	else {
+		sqlite3_reset(*slot);
+		sqlite3_clear_bindings(*slot);
+	}
+	return *slot;
 }
 
 /* Step; on an error remember it and stop. */
@@ -255,6 +273,14 @@ report_inputs(struct report *r)
 		buf_printf(r->out, "%lld session line%s without a connection "
 		    "id could not be attributed (no single connection was "
 		    "open at that point).\n\n", (long long)n, n == 1 ? "" : "s");
+	n = report_scalar(r, "SELECT coalesce(sum(line_count), 0) FROM ev "
+	    "WHERE ts_source = 'envelope-year-inferred'");
+	if (n > 0)
+		buf_printf(r->out, "%lld line%s had no time but journalctl's "
+		    "short prefix, which has no year: the year was inferred "
+		    "from the nearest full time before it in the input, or "
+		    "else from today's date.\n\n", (long long)n,
+		    n == 1 ? "" : "s");
 }
 
 static void
@@ -391,7 +417,7 @@ report_timeline(struct report *r, const char *conn, int64_t start)
 	    " WHERE f.conn = ?1"
 	    "  AND f.rule IN ('rate_limit_burst', 'post_close_race')"
 	    " ORDER BY 2", report_milestones);
-	st = report_prepare(r, sql);
+	st = report_cached(r, &r->timeline, sql);
 	free(sql);
 	if (st == NULL)
 		return;
@@ -425,7 +451,6 @@ report_timeline(struct report *r, const char *conn, int64_t start)
 		report_text(r, col_text(st, 6));
 		buf_printf(r->out, ":%lld |\n", sqlite3_column_int64(st, 7));
 	}
-	sqlite3_finalize(st);
 	free(prev);
 	if (more > 0)
 		buf_printf(r->out, "| | | … %d more | |\n", more);
@@ -445,8 +470,9 @@ report_evidence(struct report *r, const char *ids)
 
 	if (ids == NULL)
 		return;
-	st = report_prepare(r, "SELECT i.path, e.line, e.raw FROM events AS e"
-	    " JOIN inputs AS i ON i.id = e.input_id WHERE e.id = ?1");
+	st = report_cached(r, &r->evidence, "SELECT i.path, e.line, e.text"
+	    " FROM event_lines AS e JOIN inputs AS i ON i.id = e.input_id"
+	    " WHERE e.id = ?1");
 	if (st == NULL)
 		return;
 	buf_init(&body);
@@ -474,7 +500,6 @@ report_evidence(struct report *r, const char *ids)
 		}
 		sqlite3_reset(st);
 	}
-	sqlite3_finalize(st);
 	if (body.len > 0)
 		report_code_block(r, &body);
 	buf_free(&body);
@@ -540,14 +565,14 @@ report_connection_findings(struct report *r, const char *conn)
 	sql = xasprintf("%s WHERE f.conn = ?1 AND (f.caused_by IS NULL OR "
 	    "(SELECT c.conn FROM findings AS c WHERE c.id = f.caused_by) "
 	    "IS NOT f.conn)%s", report_findings_cols, report_sev_order);
-	roots = report_prepare(r, sql);
+	roots = report_cached(r, &r->roots, sql);
 	free(sql);
 	sql = xasprintf("%s WHERE f.caused_by = ?1%s", report_findings_cols,
 	    report_sev_order);
-	cons = report_prepare(r, sql);
+	cons = report_cached(r, &r->consequences, sql);
 	free(sql);
 	if (roots == NULL || cons == NULL)
-		goto out;
+		return;
 	sqlite3_bind_text(roots, 1, conn, -1, SQLITE_TRANSIENT);
 
 	buf_adds(r->out, "### Findings\n\n");
@@ -582,9 +607,6 @@ report_connection_findings(struct report *r, const char *conn)
 		buf_addc(r->out, '\n');
 	}
 	buf_addc(r->out, '\n');
-out:
-	sqlite3_finalize(roots);
-	sqlite3_finalize(cons);
 }
 
 static const char report_affected[] =
@@ -739,10 +761,10 @@ report_markdown(struct store *s, struct buf *out, char **cause)
 {
 	struct report	r;
 
+	memset(&r, 0, sizeof r);
 	r.db = store_db(s);
 	r.out = out;
 	r.cause = cause;
-	r.failed = 0;
 
 	buf_adds(out, "# Relay session analysis\n\n");
 	report_verdict(&r);
@@ -751,5 +773,9 @@ report_markdown(struct store *s, struct buf *out, char **cause)
 	report_connections(&r);
 	report_other_findings(&r);
 	report_healthy(&r);
+	sqlite3_finalize(r.timeline);
+	sqlite3_finalize(r.evidence);
+	sqlite3_finalize(r.roots);
+	sqlite3_finalize(r.consequences);
 	return r.failed ? -1 : 0;
 }

@@ -215,8 +215,9 @@ jr_findings(struct jreport *jr)
 	sqlite3_stmt	*st, *ev;
 	json_t		*a = json_array(), *o;
 
-	ev = jr_prepare(jr, "SELECT i.path, e.line, e.raw FROM events AS e"
-	    " JOIN inputs AS i ON i.id = e.input_id WHERE e.id = ?1");
+	ev = jr_prepare(jr, "SELECT i.path, e.line, e.text"
+	    " FROM event_lines AS e JOIN inputs AS i ON i.id = e.input_id"
+	    " WHERE e.id = ?1");
 	st = jr_prepare(jr, "SELECT id, rule, severity, title, conn,"
 	    " first_ts, last_ts, count, summary, caused_by, evidence"
 	    " FROM findings ORDER BY CASE severity WHEN 'error' THEN 0"

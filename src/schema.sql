@@ -47,8 +47,19 @@ CREATE TABLE IF NOT EXISTS events (
 	host		TEXT,
 	unit		TEXT,
 	continuation_lines INTEGER NOT NULL DEFAULT 0,
-	raw		TEXT NOT NULL
+	prefix		TEXT,
+	raw		TEXT
 );
+
+-- The text of each event's (first) line, verbatim but for ANSI escapes.
+-- Most lines are prefix || message || ' ' || json exactly, and only the
+-- prefix is stored; raw holds the lines that are not.
+CREATE VIEW IF NOT EXISTS event_lines AS
+SELECT id,
+       input_id,
+       line,
+       coalesce(raw, prefix || message || coalesce(' ' || json, '')) AS text
+FROM events;
 
 -- The first few lines of each input that were not events, kept as samples.
 CREATE TABLE IF NOT EXISTS samples (

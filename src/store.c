@@ -31,9 +31,9 @@ struct store {
 
 static const char store_ins_event_sql[] =
 	"INSERT INTO events (input_id, line, ts, ts_source, level, kind, conn,"
-	" message, json, json_error, code, proc, host, unit, raw)"
+	" message, json, json_error, code, proc, host, unit, prefix, raw)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-	" ?15)";
+	" ?15, ?16)";
 static const char store_ins_sample_sql[] =
 	"INSERT INTO samples (input_id, line, reason, text)"
 	" VALUES (?1, ?2, ?3, ?4)";
@@ -214,6 +214,23 @@ store_bind_text(sqlite3_stmt *st, int col, const char *s, size_t len)
 		    SQLITE_UTF8);
 }
 
+/*
+ * Whether the line reads back exactly as prefix, message, space and JSON
+ * (the event_lines view), so that only the prefix need be stored.
+ */
+static int
+store_is_rebuilt(const struct log_record *r)
+{
+	const char	*end = r->text + r->text_len;
+
+	if (r->msg < r->text || r->msg > end)
+		return 0;
+	if (r->json == NULL)
+		return r->msg + r->msg_len == end;
+	return r->json_ok == 1 && r->json == r->msg + r->msg_len + 1 &&
+	    r->msg[r->msg_len] == ' ' && r->json + r->json_len == end;
+}
+
 /* Insert one event; its row id is the reading order. */
 int
 store_insert_event(struct store *s, int64_t input, uint64_t line,
@@ -251,7 +268,13 @@ store_insert_event(struct store *s, int64_t input, uint64_t line,
 	store_bind_text(st, 12, r->proc, r->proc_len);
 	store_bind_text(st, 13, env->host, env->host ? strlen(env->host) : 0);
 	store_bind_text(st, 14, env->unit, env->unit ? strlen(env->unit) : 0);
-	store_bind_text(st, 15, r->text, r->text_len);
+	if (store_is_rebuilt(r)) {
+		store_bind_text(st, 15, r->text, (size_t)(r->msg - r->text));
+		sqlite3_bind_null(st, 16);
+	} else {
+		sqlite3_bind_null(st, 15);
+		store_bind_text(st, 16, r->text, r->text_len);
+	}
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		sqlite3_reset(st);
 		return store_error(s, "insert event", cause);
