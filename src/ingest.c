@@ -70,6 +70,25 @@ ingest_reason(const char *line, size_t len)
 	return "not a relay log line";
 }
 
+/*
+ * At the end of input, an entry still open (a journal export entry without
+ * its blank line, a container line split without its last part) is read
+ * all the same: its last line, counted as a continuation when it was taken
+ * in, carries it, as a NULL line.  Returns 1 when there is such an entry.
+ */
+static int
+ingest_open_entry(struct ingest *ing, enum input_status is,
+    struct input_stats *st, const char **line, size_t *len, size_t *full)
+{
+	if (is != INPUT_EOF || !formats_pending(ing->formats))
+		return 0;
+	*line = NULL;
+	*len = *full = 0;
+	st->lines--;
+	st->continuations--;
+	return 1;
+}
+
 static int
 ingest_sample(struct ingest *ing, struct store *s, int64_t input,
     uint64_t line, unsigned *taken, const char *reason, const char *text,
@@ -98,11 +117,12 @@ ingest_file(struct ingest *ing, struct store *s, const char *path,
 	uint64_t		 lineno, cont_run = 0;
 	int64_t			 input_id, last_event = 0;
 	unsigned		 bad_taken = 0, json_taken = 0;
-	int			 prev_event = 0, rc = -1;
+	int			 prev_event = 0, rc = -1, fit;
 	enum input_status	 is;
 	char			 reason[200];
 
 	memset(st, 0, sizeof *st);
+	formats_reset(ing->formats);
 	in = input_open(path, cause);
 	if (in == NULL)
 		return -1;
@@ -110,7 +130,7 @@ ingest_file(struct ingest *ing, struct store *s, const char *path,
 		goto out;
 
 	while ((is = input_getline(in, &line, &len, &full, cause)) ==
-	    INPUT_LINE) {
+	    INPUT_LINE || ingest_open_entry(ing, is, st, &line, &len, &full)) {
 		st->lines++;
 		lineno = input_lineno(in);
 		if (ing->opt.progress && lineno % INGEST_PROGRESS_EVERY == 0)
@@ -127,7 +147,22 @@ ingest_file(struct ingest *ing, struct store *s, const char *path,
 				goto out;
 			continue;
 		}
-		if (formats_unwrap(ing->formats, line, len, &env) != 0) {
+		fit = formats_unwrap(ing->formats, line, len, &env);
+		if (fit == FORMATS_PENDING) {
+			/*
+			 * A field line of a journal export entry, or part of
+			 * a split container line: counted as a continuation
+			 * line of the entry, whose message is read at the
+			 * line that completes it (an export entry's blank
+			 * line), so lines = events + continuations + blank +
+			 * unparsed still holds.  The event's line number is
+			 * its MESSAGE field's.
+			 */
+			st->continuations++;
+			continue;
+		}
+		lineno -= env.back;
+		if (fit != FORMATS_TEXT) {
 			st->unparsed++;
 			prev_event = 0;
 			if (ingest_sample(ing, s, input_id, lineno, &bad_taken,
@@ -160,6 +195,8 @@ ingest_file(struct ingest *ing, struct store *s, const char *path,
 				goto out;
 			break;
 		case PARSE_EVENT:
+			if (rec.ts_src == TSSRC_LINE)
+				formats_note_time(ing->formats, rec.ts);
 			if (cont_run > 0) {
 				if (store_add_continuations(s, last_event,
 				    cont_run, cause) != 0)
@@ -169,7 +206,8 @@ ingest_file(struct ingest *ing, struct store *s, const char *path,
 			if (env.ts != TS_NONE && (rec.ts_src == TSSRC_NONE ||
 			    rec.ts_src == TSSRC_JSON)) {
 				rec.ts = env.ts;
-				rec.ts_src = TSSRC_ENVELOPE;
+				rec.ts_src = env.year_inferred ?
+				    TSSRC_ENVELOPE_NOYEAR : TSSRC_ENVELOPE;
 			}
 			if (rec.json_ok == 0) {
 				st->json_errors++;

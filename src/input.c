@@ -82,6 +82,21 @@ input_open(const char *path, char **cause)
 	return in;
 }
 
+/* zlib's message for a failed read, without the "<fd:3>: " it starts with. */
+static const char *
+input_gzerror(struct input *in, int *errnum)
+{
+	const char	*msg, *p;
+
+	msg = gzerror(in->gz, errnum);
+	if (*errnum == Z_ERRNO)
+		return strerror(errno);
+	p = strstr(msg, ": ");
+	if (strncmp(msg, "<fd:", 4) == 0 && p != NULL)
+		return p + 2;
+	return msg;
+}
+
 /* Read more into the buffer after moving unread bytes to the front. */
 static int
 input_fill(struct input *in, char **cause)
@@ -98,15 +113,13 @@ input_fill(struct input *in, char **cause)
 		return 0;
 	n = gzread(in->gz, in->buf + in->end, (unsigned)(in->cap - in->end));
 	if (n < 0) {
-		msg = gzerror(in->gz, &errnum);
-		if (errnum == Z_ERRNO)
-			msg = strerror(errno);
+		msg = input_gzerror(in, &errnum);
 		*cause = xasprintf("%s: after line %llu: %s", in->name,
 		    (unsigned long long)in->lineno, msg);
 		return -1;
 	}
 	if (n == 0) {
-		msg = gzerror(in->gz, &errnum);
+		msg = input_gzerror(in, &errnum);
 		if (errnum != Z_OK && errnum != Z_STREAM_END) {
 			*cause = xasprintf("%s: after line %llu: %s", in->name,
 			    (unsigned long long)in->lineno, msg);

@@ -221,8 +221,8 @@ scan_kept(struct scan *sc, struct json_fields *f, int field, int *seen)
 {
 	const char	*s, *v = sc->p;
 	size_t		 len;
+	const char	*q;
 	int		 plain, integral;
-	char		*end;
 	long long	 n;
 
 	if (*seen & (1 << field))
@@ -251,10 +251,15 @@ scan_kept(struct scan *sc, struct json_fields *f, int field, int *seen)
 	if (field == FIELD_CODE && (*v == '-' || (*v >= '0' && *v <= '9'))) {
 		if (scan_number(sc, &integral) != 0)
 			return -1;
+		/*
+		 * Not strtoll: the tail is not NUL-terminated, and a cut
+		 * line may end in the digits.  18 digits cannot overflow.
+		 */
 		if (integral && sc->p - v < 19) {
-			n = strtoll(v, &end, 10);
-			if (end == sc->p)
-				f->code = n;
+			n = 0;
+			for (q = *v == '-' ? v + 1 : v; q < sc->p; q++)
+				n = n * 10 + (*q - '0');
+			f->code = *v == '-' ? -n : n;
 		}
 		return 0;
 	}

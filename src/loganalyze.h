@@ -89,19 +89,30 @@ enum envelope_kind {
 	ENV_DOCKER,
 	ENV_JOURNAL_JSON,
 	ENV_JOURNAL_SHORT,
-	ENV_KUBECTL
+	ENV_KUBECTL,
+	ENV_JOURNAL_EXPORT
+};
+enum formats_status {
+	FORMATS_NOFIT = -1,	/* a forced envelope does not fit */
+	FORMATS_TEXT,		/* *env holds a line to parse */
+	FORMATS_PENDING		/* part of an entry later lines complete */
 };
 struct envelope {
 	const char	*text;		/* the wrapped line, borrowed */
 	size_t		 len;
 	int64_t		 ts;		/* the envelope's own time, or TS_NONE */
+	int		 year_inferred;	/* ts had no year (journalctl short) */
 	const char	*host;		/* NUL-terminated or NULL */
 	const char	*unit;
 	int		 kind;		/* enum envelope_kind that matched */
+	uint64_t	 back;		/* lines back to the entry's message */
 };
 struct formats *formats_create(int, char **);
 int	 formats_unwrap(struct formats *, const char *, size_t,
 	    struct envelope *);
+int	 formats_pending(const struct formats *);
+void	 formats_note_time(struct formats *, int64_t);
+void	 formats_reset(struct formats *);
 int	 formats_kind_from_name(const char *);
 void	 formats_free(struct formats *);
 
@@ -155,7 +166,8 @@ enum ts_source {
 	TSSRC_LINE,
 	TSSRC_CLOCK,
 	TSSRC_ENVELOPE,
-	TSSRC_JSON
+	TSSRC_JSON,
+	TSSRC_ENVELOPE_NOYEAR	/* envelope time with an inferred year */
 };
 struct log_record {
 	int64_t		 ts;

@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,7 +115,10 @@ usage(FILE *f)
 "Rules and parsing:\n"
 "      --rules DIR        add the *.sql rules in DIR (same id replaces)\n"
 "      --burst-gap MS     gap that ends a rate-limit burst (default 1000)\n"
-"      --input-format F   envelope of every line: auto (default), plain\n"
+"      --input-format F   envelope of every line; auto (default) detects it\n"
+"                         per line.  F: plain, journal-short, journal-json,\n"
+"                         journal-export, docker, kubectl, or a journalctl\n"
+"                         -o name (short, short-iso, cat, json, export, ...)\n"
 "      --samples N        unreadable lines kept per input (default 5)\n"
 "\n"
 "  -h, --help             this help\n"
@@ -384,6 +388,12 @@ main(int argc, char **argv)
 	int64_t			 now, since = TS_NONE, until = TS_NONE;
 	int			 nfiles, i, status = EXIT_RAN, rc;
 
+	/*
+	 * A closed output pipe (loganalyze ... | head) ends the run quietly,
+	 * even when the caller left SIGPIPE ignored: by then the inputs and
+	 * any --db are committed.
+	 */
+	signal(SIGPIPE, SIG_DFL);
 	parse_options(argc, argv, &o);
 	lap();
 	files = (const char **)argv + optind;

@@ -223,9 +223,15 @@ parser_split_json(struct log_record *r)
 	while (len > 0 && (m[len - 1] == ' ' || m[len - 1] == '\t'))
 		len--;
 	r->msg_len = len;
-	if (len == 0 || m[len - 1] != '}')
+	if (len == 0)
 		return;
-	if (m[0] == '{')
+	if (m[len - 1] != '}') {
+		/* a tail cut short (a truncated capture) is a bad JSON tail */
+		brace = memmem(m, len, " {\"", 3);
+		if (brace == NULL)
+			return;
+		brace++;
+	} else if (m[0] == '{')
 		brace = m;
 	else {
 		brace = memmem(m, len, " {", 2);

@@ -51,6 +51,24 @@ query_json_value(sqlite3_stmt *st, int i, struct buf *tmp)
 }
 
 /*
+ * ATTACH is "read-only" to SQLite but creates or opens any file it names:
+ * not something a query over the store needs.
+ */
+static int
+query_authorize(void *arg, int action, const char *a, const char *b,
+    const char *c, const char *d)
+{
+	(void)arg;
+	(void)a;
+	(void)b;
+	(void)c;
+	(void)d;
+	if (action == SQLITE_ATTACH || action == SQLITE_DETACH)
+		return SQLITE_DENY;
+	return SQLITE_OK;
+}
+
+/*
  * Run one read-only statement; its rows go to out as markdown (json == 0)
  * or JSON.  -1 and *cause when it does not prepare, writes, or fails.
  */
@@ -66,7 +84,10 @@ query_run(struct store *s, const char *sql, int json, struct buf *out,
 	char		*text;
 	int		 ncol, i, rc, nrows = 0;
 
-	if (sqlite3_prepare_v2(db, sql, -1, &st, &tail) != SQLITE_OK) {
+	sqlite3_set_authorizer(db, query_authorize, NULL);
+	rc = sqlite3_prepare_v2(db, sql, -1, &st, &tail);
+	sqlite3_set_authorizer(db, NULL, NULL);
+	if (rc != SQLITE_OK) {
 		*cause = xasprintf("--sql: %s", sqlite3_errmsg(db));
 		return -1;
 	}

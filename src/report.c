@@ -40,19 +40,54 @@ static const char report_milestones[] =
 	"'connect_failed', 'heartbeat_lost', 'ws_closed', 'session_removed')";
 
 /*
+ * Whether b ends where a block's text starts (a new line, or only list
+ * markers and spaces on it so far, as in "- "): there a leading "#", "-",
+ * "1." or indent would open a heading, list or code block.
+ */
+static int
+md_at_block_start(const struct buf *b)
+{
+	size_t	i;
+
+	for (i = b->len; i > 0 && b->data[i - 1] != '\n'; i--) {
+		if (strchr(" -+*", b->data[i - 1]) == NULL)
+			return 0;
+	}
+	return 1;
+}
+
+/*
  * Escape text for a table cell or running text: nothing in it can open
- * markup, a link, HTML or a new cell or line.
+ * markup, a link, HTML, a block or a new cell or line.
  */
 void
 md_escape_cell(struct buf *b, const char *s, size_t len)
 {
 	struct buf	 clean;
-	size_t		 i;
+	size_t		 i = 0, n;
 	char		 c;
 
 	buf_init(&clean);
 	text_sanitize(&clean, s, len);
-	for (i = 0; i < clean.len; i++) {
+	if (clean.len > 0 && md_at_block_start(b)) {
+		c = clean.data[0];
+		n = strspn(clean.data, "0123456789");
+		if (c == ' ' || c == '\t') {
+			buf_adds(b, "&#32;");
+			i = 1;
+		} else if (c == '#' || c == '-' || c == '+' || c == '=') {
+			buf_addc(b, '\\');
+			buf_addc(b, c);
+			i = 1;
+		} else if (n > 0 && n < clean.len &&
+		    (clean.data[n] == '.' || clean.data[n] == ')')) {
+			buf_add(b, clean.data, n);
+			buf_addc(b, '\\');
+			buf_addc(b, clean.data[n]);
+			i = n + 1;
+		}
+	}
+	for (; i < clean.len; i++) {
 		c = clean.data[i];
 		switch (c) {
 		case '<':
@@ -91,6 +126,16 @@ report_text(struct report *r, const char *s)
 {
 	if (s != NULL)
 		md_escape_cell(r->out, s, strlen(s));
+}
+
+/* A text column, all of it: log text may hold NUL bytes. */
+static void
+report_col(struct report *r, sqlite3_stmt *st, int i)
+{
+	const char	*s = (const char *)sqlite3_column_text(st, i);
+
+	if (s != NULL)
+		md_escape_cell(r->out, s, (size_t)sqlite3_column_bytes(st, i));
 }
 
 /*
@@ -254,7 +299,7 @@ report_inputs(struct report *r)
 			    sqlite3_column_int64(st, 1));
 			report_text(r, col_text(st, 2));
 			buf_adds(r->out, " | ");
-			report_text(r, col_text(st, 3));
+			report_col(r, st, 3);
 			buf_adds(r->out, " |\n");
 		}
 		sqlite3_finalize(st);
@@ -276,11 +321,11 @@ report_inputs(struct report *r)
 	n = report_scalar(r, "SELECT coalesce(sum(line_count), 0) FROM ev "
 	    "WHERE ts_source = 'envelope-year-inferred'");
 	if (n > 0)
-		buf_printf(r->out, "%lld line%s had no time but journalctl's "
-		    "short prefix, which has no year: the year was inferred "
-		    "from the nearest full time before it in the input, or "
+		buf_printf(r->out, "%lld line%s took %s time from "
+		    "journalctl's short prefix, which has no year: the year "
+		    "was inferred from the last full time read before, or "
 		    "else from today's date.\n\n", (long long)n,
-		    n == 1 ? "" : "s");
+		    n == 1 ? "" : "s", n == 1 ? "its" : "their");
 }
 
 static void
@@ -440,8 +485,10 @@ report_timeline(struct report *r, const char *conn, int64_t start)
 		buf_adds(r->out, "| ");
 		report_clock(r, ts);
 		if (ts != TS_NONE && start != TS_NONE) {
+			/* a log whose times run backwards gives "-5.0 s" */
 			time_format_delta(ts - start, d, sizeof d);
-			buf_printf(r->out, " | +%s | ", d);
+			buf_printf(r->out, " | %s%s | ", ts >= start ? "+" : "",
+			    d);
 		} else
 			buf_adds(r->out, " | | ");
 		report_milestone(r, st);

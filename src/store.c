@@ -46,7 +46,7 @@ static const char store_upd_run_sql[] =
 	" line_list = ?5 WHERE id = ?1";
 
 static const char *store_ts_sources[] = {
-	"none", "line", "clock", "envelope", "json"
+	"none", "line", "clock", "envelope", "json", "envelope-year-inferred"
 };
 
 static int
@@ -134,8 +134,13 @@ store_open(const char *path, char **cause)
 		    "PRAGMA synchronous = NORMAL;", &err) != 0)
 			goto fail_msg;
 	} else {
-		/* A scratch database: nothing to protect from a crash. */
-		if (store_exec(s, "PRAGMA journal_mode = OFF;"
+		/*
+		 * A scratch database: nothing to protect from a crash, but
+		 * store_abort_input's ROLLBACK must work (with the journal
+		 * OFF it leaves half an input, or a malformed database after
+		 * an out-of-memory error): keep the journal in memory.
+		 */
+		if (store_exec(s, "PRAGMA journal_mode = MEMORY;"
 		    "PRAGMA synchronous = OFF;", &err) != 0)
 			goto fail_msg;
 	}

@@ -2,8 +2,9 @@
 /*
  * Making log text safe to show.  Log lines are written partly by strangers:
  * before any of it reaches a report, control characters (ANSI escapes
- * included) and bytes that are not UTF-8 become visible \xNN escapes, so
- * nothing from a log can drive a terminal or break the output's encoding.
+ * included, and Unicode's bidirectional controls) and bytes that are not
+ * UTF-8 become visible \xNN escapes, so nothing from a log can drive a
+ * terminal, reorder what it shows, or break the output's encoding.
  */
 #include "config.h"
 
@@ -36,10 +37,16 @@ text_utf8_len(const unsigned char *s, size_t len)
 			return 0;
 		cp = (cp << 6) | (s[i] & 0x3f);
 	}
-	/* overlong forms, surrogates, beyond Unicode, C1 controls */
+	/*
+	 * overlong forms, surrogates, beyond Unicode, C1 controls, and the
+	 * bidirectional controls and line separators that reorder or break
+	 * what a terminal or page shows
+	 */
 	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
 	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff ||
-	    (cp >= 0x80 && cp <= 0x9f))
+	    (cp >= 0x80 && cp <= 0x9f) || cp == 0x61c || cp == 0x200e ||
+	    cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) ||
+	    (cp >= 0x2066 && cp <= 0x2069))
 		return 0;
 	return n;
 }

@@ -10,7 +10,16 @@
 #   stderr     expected standard error, optional (compared exactly)
 #   status     expected exit status, optional (default 0)
 #   stdin      fed to standard input, optional
-# With --regen, expected/stderr/status are rewritten from the binary.
+#   setup      optional: run first (sh, inside the case directory) to make
+#              test data in $CASE_TMP, an empty scratch directory; exit
+#              status 77 skips the case, its first output line saying why
+#   run        optional, instead of cmd: a sh script run the same way, with
+#              LOGANALYZE, LOGANALYZE_WRAPPER and CASE_TMP in its
+#              environment, for cases that need more than one command;
+#              exit status 77 skips the case
+# In the output of a case with setup or run, the scratch directory's path
+# reads $CASE_TMP.  With --regen, expected/stderr/status are rewritten from
+# the binary.
 # CASES (a glob, default *) picks the cases to run or rewrite.
 . "$(dirname "$0")/setup.sh"
 
@@ -18,10 +27,12 @@ regen=0
 [ "${1:-}" = --regen ] && regen=1
 passed=0
 failed=0
+skipped=0
 wrapper=${LOGANALYZE_WRAPPER:-}
 
 pass() { passed=$((passed + 1)); echo "PASS: $1"; }
 fail() { failed=$((failed + 1)); echo "FAIL: $1"; }
+skip() { skipped=$((skipped + 1)); echo "SKIP: $1"; }
 
 if [ $regen -eq 0 ]; then
 	for t in "$UNIT_DIR"/test-*; do
@@ -49,17 +60,51 @@ fi
 for dir in "$CASES_DIR"/${CASES:-*}/; do
 	[ -d "$dir" ] || continue
 	name=$(basename "$dir")
-	[ -f "$dir/cmd" ] || continue
-	args=$(cat "$dir/cmd")
+	[ -f "$dir/cmd" ] || [ -f "$dir/run" ] || continue
 	in=/dev/null
 	[ -f "$dir/stdin" ] && in=$dir/stdin
 	out=$TMPDIR_TEST/$name.out
 	err=$TMPDIR_TEST/$name.err
+	CASE_TMP=$TMPDIR_TEST/$name.tmp
+	mkdir "$CASE_TMP"
+	export CASE_TMP
 	set +e
-	(cd "$dir" && eval "$wrapper \"\$LOGANALYZE\" $args") \
-	    <"$in" >"$out" 2>"$err"
-	rc=$?
+	rc=0
+	if [ -f "$dir/setup" ]; then
+		(cd "$dir" && sh ./setup) </dev/null >"$out" 2>&1
+		rc=$?
+	fi
+	if [ $rc -eq 0 ] && [ -f "$dir/run" ]; then
+		(cd "$dir" && sh ./run) <"$in" >"$out" 2>"$err"
+		rc=$?
+		[ $rc -eq 77 ] && sed -n 1p "$out" >"$err"
+	elif [ $rc -eq 0 ]; then
+		args=$(cat "$dir/cmd")
+		(cd "$dir" && eval "$wrapper \"\$LOGANALYZE\" $args") \
+		    <"$in" >"$out" 2>"$err"
+		rc=$?
+	elif [ $rc -eq 77 ]; then
+		sed -n 1p "$out" >"$err"
+	else
+		rc=setup
+	fi
 	set -e
+	rm -rf "$CASE_TMP"
+	if [ "$rc" = 77 ]; then
+		skip "case $name ($(cat "$err"))"
+		continue
+	fi
+	if [ "$rc" = setup ]; then
+		sed 's/^/    /' "$out"
+		fail "case $name (setup failed)"
+		continue
+	fi
+	if [ -f "$dir/setup" ] || [ -f "$dir/run" ]; then
+		for f in "$out" "$err"; do
+			sed "s|$CASE_TMP|\$CASE_TMP|g" "$f" >"$f.sed"
+			mv "$f.sed" "$f"
+		done
+	fi
 	if [ $regen -eq 1 ]; then
 		cp "$out" "$dir/expected"
 		if [ -s "$err" ]; then cp "$err" "$dir/stderr"; else rm -f "$dir/stderr"; fi
@@ -90,5 +135,9 @@ for dir in "$CASES_DIR"/${CASES:-*}/; do
 done
 
 [ $regen -eq 1 ] && exit 0
-echo "$passed passed, $failed failed"
+if [ $skipped -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
 [ $failed -eq 0 ]

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libFuzzer target: the line reader over plain and gzip files (input.c).
+ * The input is written to a memory file and read back by path, as a
+ * capture or an archive would be.  A read either ends or fails with a
+ * message; no line is longer than the cut; a plain (not gzip) file comes
+ * back byte for byte: its lines joined with newlines are the file.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "loganalyze.h"
+#include "fuzz.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct input		*in;
+	enum input_status	 is;
+	const char		*line;
+	char			 path[64], *cause = NULL;
+	size_t			 len, full, off = 0;
+	uint64_t		 lines = 0;
+	int			 plain, cut = 0;
+
+	fuzz_memfile(data, size, path, sizeof path);
+	in = input_open(path, &cause);
+	if (in == NULL) {
+		fprintf(stderr, "%s\n", cause);
+		abort();
+	}
+	plain = size < 2 || data[0] != 0x1f || data[1] != 0x8b;
+	while ((is = input_getline(in, &line, &len, &full, &cause)) ==
+	    INPUT_LINE) {
+		lines++;
+		FUZZ_CHECK(len <= full);
+		FUZZ_CHECK(len <= 1024 * 1024);
+		FUZZ_CHECK(input_lineno(in) == lines);
+		if (full > len)
+			cut = 1;
+		if (plain && !cut) {
+			FUZZ_CHECK(off + len <= size);
+			FUZZ_CHECK(memcmp(data + off, line, len) == 0);
+			off += len;
+			if (off < size) {
+				FUZZ_CHECK(data[off] == '\n');
+				off++;
+			}
+		}
+	}
+	if (is == INPUT_ERROR) {
+		FUZZ_CHECK(cause != NULL && strstr(cause, path) == cause);
+		free(cause);
+	} else if (plain) {
+		FUZZ_CHECK(input_bytes(in) == size);
+		if (!cut)
+			FUZZ_CHECK(off == size);
+	}
+	input_close(in);
+	return 0;
+}
