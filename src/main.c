@@ -41,7 +41,8 @@ struct options {
 	const char	*output;
 	const char	*db;
 	const char	*sql;
-	const char	*rules_dir;
+	const char	**rules_dirs;	/* every --rules, in order */
+	size_t		 nrules_dirs;
 	const char	*since;
 	const char	*until;
 	int		 json;
@@ -100,7 +101,7 @@ usage(FILE *f)
 "      --format md|json   report format (default md)\n"
 "      --fail-on SEV      exit 1 if a finding is at or above SEV\n"
 "                         (error, warning or info)\n"
-"  -q, --quiet            no progress or warnings on stderr\n"
+"  -q, --quiet            no progress counter on stderr\n"
 "  -v, --verbose          debug detail on stderr\n"
 "\n"
 "Data:\n"
@@ -113,13 +114,15 @@ usage(FILE *f)
 "                         back from now: 90s, 30m, 24h, 7d\n"
 "\n"
 "Rules and parsing:\n"
-"      --rules DIR        add the *.sql rules in DIR (same id replaces)\n"
+"      --rules DIR        add the *.sql rules in DIR (same id replaces);\n"
+"                         may be given more than once\n"
 "      --burst-gap MS     gap that ends a rate-limit burst (default 1000)\n"
 "      --input-format F   envelope of every line; auto (default) detects it\n"
 "                         per line.  F: plain, journal-short, journal-json,\n"
 "                         journal-export, docker, kubectl, or a journalctl\n"
 "                         -o name (short, short-iso, cat, json, export, ...)\n"
-"      --samples N        unreadable lines kept per input (default 5)\n"
+"      --samples N        per input, how many not-log lines and how many\n"
+"                         invalid-JSON lines to quote (default 5 each)\n"
 "\n"
 "  -h, --help             this help\n"
 "      --version          version and library versions\n"
@@ -167,9 +170,8 @@ parse_number(const char *arg, const char *opt, int64_t max)
 	errno = 0;
 	v = strtoll(arg, &end, 10);
 	if (errno != 0 || end == arg || *end != '\0' || v < 0 || v > max) {
-		fprintf(stderr, "loganalyze: %s: '%s' is not a number from 0 "
-		    "to %lld\n", opt, arg, (long long)max);
-		exit(EXIT_USAGE);
+		usage_error("%s: '%s' is not a number from 0 to %lld", opt,
+		    arg, (long long)max);
 	}
 	return v;
 }
@@ -184,6 +186,8 @@ parse_options(int argc, char **argv, struct options *o)
 	o->burst_gap_ms = 1000;
 	o->ingest.envelope = ENV_AUTO;
 	o->ingest.max_samples = 5;
+	/* getopt names argv[0] in its messages: make it our name */
+	argv[0] = (char *)"loganalyze";
 	while ((c = getopt_long(argc, argv, "o:qvh", long_options,
 	    NULL)) != -1) {
 		switch (c) {
@@ -207,7 +211,9 @@ parse_options(int argc, char **argv, struct options *o)
 			o->sql = optarg;
 			break;
 		case OPT_RULES:
-			o->rules_dir = optarg;
+			o->rules_dirs = xreallocarray(o->rules_dirs,
+			    o->nrules_dirs + 1, sizeof *o->rules_dirs);
+			o->rules_dirs[o->nrules_dirs++] = optarg;
 			break;
 		case OPT_SINCE:
 			o->since = optarg;
@@ -412,12 +418,17 @@ main(int argc, char **argv)
 
 	rules = rules_create();
 	rules_set_param(rules, "burst_gap_ms", o.burst_gap_ms);
-	if (rules_load_builtin(rules, &cause) != 0 ||
-	    (o.rules_dir != NULL &&
-	    rules_load_dir(rules, o.rules_dir, &cause) != 0)) {
+	if (rules_load_builtin(rules, &cause) != 0) {
 		log_warnx("%s", cause);
-		status = EXIT_USAGE;
+		status = EXIT_IO;
 		goto out;
+	}
+	for (i = 0; i < (int)o.nrules_dirs; i++) {
+		if (rules_load_dir(rules, o.rules_dirs[i], &cause) != 0) {
+			log_warnx("--rules: %s", cause);
+			status = EXIT_USAGE;
+			goto out;
+		}
 	}
 
 	store = store_open(o.db, &cause);
@@ -452,7 +463,9 @@ main(int argc, char **argv)
 	log_debug("indexes and connections in %.3f s", lap());
 	if (rules_run(rules, store, &cause) != 0) {
 		log_warnx("%s", cause);
-		status = o.rules_dir != NULL ? EXIT_USAGE : EXIT_IO;
+		/* the user's rule is a usage error; a built-in one, ours */
+		status = strncmp(cause, "builtin:", 8) == 0 ? EXIT_IO :
+		    EXIT_USAGE;
 		goto out;
 	}
 	log_debug("%zu rules in %.3f s", rules_count(rules), lap());
@@ -483,6 +496,7 @@ main(int argc, char **argv)
 		status = EXIT_FINDINGS;
 out:
 	free(cause);
+	free(o.rules_dirs);
 	ingest_free(ing);
 	rules_free(rules);
 	store_close(store);

@@ -614,8 +614,13 @@ report_connection_findings(struct report *r, const char *conn)
 	    "IS NOT f.conn)%s", report_findings_cols, report_sev_order);
 	roots = report_cached(r, &r->roots, sql);
 	free(sql);
-	sql = xasprintf("%s WHERE f.caused_by = ?1%s", report_findings_cols,
-	    report_sev_order);
+	/* every finding down the chain, not only the direct consequences */
+	sql = xasprintf("WITH RECURSIVE chain (id, depth) AS ("
+	    " SELECT id, 1 FROM findings WHERE caused_by = ?1"
+	    " UNION SELECT c.id, chain.depth + 1 FROM findings AS c"
+	    " JOIN chain ON c.caused_by = chain.id WHERE chain.depth < 16)"
+	    " %s WHERE f.id IN (SELECT id FROM chain)%s",
+	    report_findings_cols, report_sev_order);
 	cons = report_cached(r, &r->consequences, sql);
 	free(sql);
 	if (roots == NULL || cons == NULL)

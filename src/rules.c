@@ -475,13 +475,31 @@ rule_run(const struct rule *r, sqlite3 *db, sqlite3_stmt *ins, char **cause)
 			sql = tail;
 			continue;
 		}
+		if (!sqlite3_stmt_readonly(st)) {
+			*cause = xasprintf("%s:%u: a rule may only read: "
+			    "findings come from its result rows", r->origin,
+			    rule_line_of(r, db, sql));
+			sqlite3_finalize(st);
+			return -1;
+		}
 		for (c = 0; c < COL__COUNT; c++)
 			map[c] = -1;
 		for (i = 0; i < sqlite3_column_count(st); i++) {
 			name = sqlite3_column_name(st, i);
 			for (c = 0; c < COL__COUNT; c++)
 				if (strcmp(name, rule_columns[c]) == 0)
-					map[c] = i;
+					break;
+			if (c == COL__COUNT) {
+				/* a misspelt column would be a silent NULL */
+				*cause = xasprintf("%s:%u: result column '%s' "
+				    "is not one of connection_id, first_ts, "
+				    "last_ts, count, summary, anchor_event, "
+				    "cause_event, evidence", r->origin,
+				    rule_line_of(r, db, sql), name);
+				sqlite3_finalize(st);
+				return -1;
+			}
+			map[c] = i;
 		}
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 			if (rule_insert_row(r, db, st, map, ins) != 0) {
