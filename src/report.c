@@ -787,7 +787,10 @@ report_verdict(struct report *r)
 	sql = xasprintf("SELECT c.conn, c.outcome, (SELECT group_concat(t, "
 	    "'; ') FROM (SELECT f.title AS t FROM findings AS f WHERE "
 	    "f.conn = c.conn AND f.caused_by IS NULL AND f.severity <> 'info'"
-	    " ORDER BY CASE f.severity WHEN 'error' THEN 0 ELSE 1 END, f.id))"
+	    " ORDER BY CASE f.severity WHEN 'error' THEN 0 ELSE 1 END, f.id)),"
+	    " (SELECT group_concat(t, '; ') FROM (SELECT lower(substr(f.title,"
+	    " 1, 1)) || substr(f.title, 2) AS t FROM findings AS f"
+	    " WHERE f.conn = c.conn AND f.caused_by IS NOT NULL ORDER BY f.id))"
 	    " FROM connections AS c WHERE %s ORDER BY c.first_id",
 	    report_affected);
 	st = report_prepare(r, sql);
@@ -800,6 +803,10 @@ report_verdict(struct report *r)
 		if (col_text(st, 2) != NULL) {
 			buf_adds(r->out, ". Root causes: ");
 			report_text(r, col_text(st, 2));
+		}
+		if (col_text(st, 3) != NULL) {
+			buf_adds(r->out, ". Consequences, not causes: ");
+			report_text(r, col_text(st, 3));
 		}
 		buf_adds(r->out, ".\n");
 	}
