@@ -5,8 +5,12 @@
  * and each is counted, so that lines = events + continuations + blank +
  * unparsed.  The first few unparsed lines and JSON errors of each input are
  * kept as samples with their line numbers.  One input is one transaction.
+ * With --db, a file is known by its content: one already in the database is
+ * skipped, one that grew is read on from where the last run stopped.
  */
 #include "config.h"
+
+#include <sys/stat.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,15 +105,95 @@ ingest_sample(struct ingest *ing, struct store *s, int64_t input,
 }
 
 /*
+ * Say that a file was skipped or resumed: on stderr unless -q, and in the
+ * store for the report.
+ */
+static void
+ingest_note(struct ingest *ing, struct store *s, const char *path,
+    const struct input_stats *st, const struct store_known *k)
+{
+	if (st->disposition == INGEST_SKIPPED) {
+		if (!ing->opt.quiet)
+			log_warnx("%s: already in the database as %s (input "
+			    "%lld): skipped", path, k->path, (long long)k->id);
+		store_note_input(s, path, "skipped", k->id);
+	} else {
+		if (!ing->opt.quiet)
+			log_warnx("%s: grew since it was read as %s (input "
+			    "%lld): read on from line %llu", path, k->path,
+			    (long long)k->id,
+			    (unsigned long long)k->lines + 1);
+		store_note_input(s, path, "resumed", k->id);
+	}
+}
+
+/*
+ * Inside the input's transaction (so that a second run on the database sees
+ * what the first one committed), read the file once for its digest and
+ * look for it in the store: the same content (st->disposition
+ * INGEST_SKIPPED), or a known input that is its beginning
+ * (INGEST_RESUMED, *k says which).  -1 and *cause on error.
+ */
+static int
+ingest_identify(struct store *s, const char *path, struct input_scan *sc,
+    struct input_stats *st, struct store_known *k, char **cause)
+{
+	struct input	*in;
+	uint64_t	*lens = NULL;
+	size_t		 n, i;
+	int		 rc = -1, found;
+
+	if (store_known_lengths(s, &lens, &n, cause) != 0)
+		return -1;
+	in = input_open(path, cause);
+	if (in == NULL)
+		goto out;
+	if (input_scan(in, lens, n, sc, cause) != 0)
+		goto out;
+	found = store_find_input(s, sc->bytes, sc->hash, k, cause);
+	if (found < 0)
+		goto out;
+	if (found) {
+		st->disposition = INGEST_SKIPPED;
+		rc = 0;
+		goto out;
+	}
+	for (i = sc->n; i > 0; i--) {
+		if (lens[i - 1] >= sc->bytes)
+			continue;
+		found = store_find_input(s, lens[i - 1], sc->prefix[i - 1], k,
+		    cause);
+		if (found < 0)
+			goto out;
+		if (found) {
+			st->disposition = INGEST_RESUMED;
+			log_debug("%s: resumes input %lld at byte %llu%s", path,
+			    (long long)k->id, (unsigned long long)k->bytes,
+			    sc->prefix_nl[i - 1] ? "" : ", inside a line");
+			break;
+		}
+	}
+	rc = 0;
+out:
+	input_close(in);
+	free(lens);
+	return rc;
+}
+
+/*
  * Read path ("-" for standard input) into the store.  Returns 0, or -1 with
  * *cause when the input could not be read or stored; then nothing of it is
- * kept.  Bad lines are never an error.
+ * kept.  Bad lines are never an error.  st->disposition says whether the
+ * input was read, skipped as known, or resumed.
  */
 int
 ingest_file(struct ingest *ing, struct store *s, const char *path,
     struct input_stats *st, char **cause)
 {
-	struct input		*in;
+	struct input		*in = NULL;
+	struct input_scan	 sc;
+	struct stat		 sb;
+	struct store_known	 known;
 	struct log_record	 rec;
 	struct envelope		 env;
 	const char		*line;
@@ -117,17 +201,45 @@ ingest_file(struct ingest *ing, struct store *s, const char *path,
 	uint64_t		 lineno, cont_run = 0;
 	int64_t			 input_id, last_event = 0;
 	unsigned		 bad_taken = 0, json_taken = 0;
-	int			 prev_event = 0, rc = -1, fit;
+	int			 prev_event = 0, rc = -1, fit, by_content;
 	enum input_status	 is;
 	char			 reason[200];
 
 	memset(st, 0, sizeof *st);
+	memset(&sc, 0, sizeof sc);
+	memset(&known, 0, sizeof known);
 	formats_reset(ing->formats);
+	/* only a regular file can be read twice: digest, then lines */
+	by_content = store_is_persistent(s) && strcmp(path, "-") != 0 &&
+	    stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+	if (by_content) {
+		if (store_begin(s, cause) != 0)
+			goto out;
+		if (ingest_identify(s, path, &sc, st, &known, cause) != 0)
+			goto out;
+		if (st->disposition == INGEST_SKIPPED) {
+			store_abort_input(s);
+			ingest_note(ing, s, path, st, &known);
+			rc = 0;
+			goto out;
+		}
+	}
 	in = input_open(path, cause);
 	if (in == NULL)
-		return -1;
-	if (store_begin_input(s, input_name(in), &input_id, cause) != 0)
 		goto out;
+	if (st->disposition == INGEST_RESUMED) {
+		input_id = known.id;
+		if (input_skip(in, known.bytes, known.lines, cause) != 0)
+			goto out;
+	} else if (by_content) {
+		/* the transaction began before the digest */
+		if (store_add_input(s, input_name(in), &input_id, cause) != 0)
+			goto out;
+	} else if (store_begin_input(s, input_name(in), &input_id,
+	    cause) != 0)
+		goto out;
+	if (by_content)
+		input_set_limit(in, sc.bytes);
 
 	while ((is = input_getline(in, &line, &len, &full, cause)) ==
 	    INPUT_LINE || ingest_open_entry(ing, is, st, &line, &len, &full)) {
@@ -234,9 +346,17 @@ ingest_file(struct ingest *ing, struct store *s, const char *path,
 	if (ing->opt.progress && st->lines >= INGEST_PROGRESS_EVERY)
 		fputc('\n', stderr);
 	st->bytes = input_bytes(in);
-	if (runs_flush(ing->runs, s, cause) != 0 ||
-	    store_end_input(s, input_id, st, cause) != 0)
+	if (by_content && input_raw_bytes(in) != sc.bytes) {
+		/* the digest would not be that of what was read */
+		*cause = xasprintf("%s: changed while it was read", path);
 		goto out;
+	}
+	if (runs_flush(ing->runs, s, cause) != 0 ||
+	    store_end_input(s, input_id, st, by_content ? sc.hash : NULL,
+	    cause) != 0)
+		goto out;
+	if (st->disposition == INGEST_RESUMED)
+		ingest_note(ing, s, path, st, &known);
 	rc = 0;
 out:
 	if (rc != 0) {
@@ -244,5 +364,7 @@ out:
 		store_abort_input(s);
 	}
 	input_close(in);
+	input_scan_free(&sc);
+	free(known.path);
 	return rc;
 }

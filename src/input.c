@@ -34,7 +34,9 @@ struct input {
 	size_t		 end;		/* one past the last byte read */
 	int		 eof;
 	uint64_t	 lineno;
-	uint64_t	 bytes;
+	uint64_t	 bytes;		/* of the lines returned */
+	uint64_t	 raw;		/* bytes read (decompressed), skip too */
+	uint64_t	 limit;		/* read no further than this */
 };
 
 /*
@@ -79,6 +81,7 @@ input_open(const char *path, char **cause)
 	in->name = xstrdup(strcmp(path, "-") == 0 ? "<stdin>" : path);
 	in->cap = INPUT_MAX_LINE + INPUT_CHUNK;
 	in->buf = xmalloc(in->cap);
+	in->limit = UINT64_MAX;
 	return in;
 }
 
@@ -102,6 +105,7 @@ static int
 input_fill(struct input *in, char **cause)
 {
 	int		 n, errnum;
+	size_t		 want;
 	const char	*msg;
 
 	if (in->start > 0) {
@@ -111,7 +115,14 @@ input_fill(struct input *in, char **cause)
 	}
 	if (in->end == in->cap || in->eof)
 		return 0;
-	n = gzread(in->gz, in->buf + in->end, (unsigned)(in->cap - in->end));
+	want = in->cap - in->end;
+	if (want > in->limit - in->raw)
+		want = (size_t)(in->limit - in->raw);
+	if (want == 0) {
+		in->eof = 1;
+		return 0;
+	}
+	n = gzread(in->gz, in->buf + in->end, (unsigned)want);
 	if (n < 0) {
 		msg = input_gzerror(in, &errnum);
 		*cause = xasprintf("%s: after line %llu: %s", in->name,
@@ -128,7 +139,141 @@ input_fill(struct input *in, char **cause)
 		in->eof = 1;
 	}
 	in->end += (size_t)n;
+	in->raw += (size_t)n;
 	return 0;
+}
+
+/* One gzread into the buffer for input_scan and input_skip. */
+static int
+input_read_raw(struct input *in, size_t want, char **cause)
+{
+	int		 n, errnum;
+	const char	*msg;
+
+	if (want > in->cap)
+		want = in->cap;
+	n = gzread(in->gz, in->buf, (unsigned)want);
+	if (n <= 0) {
+		msg = input_gzerror(in, &errnum);
+		if (n < 0 || (errnum != Z_OK && errnum != Z_STREAM_END)) {
+			*cause = xasprintf("%s: after line %llu: %s", in->name,
+			    (unsigned long long)in->lineno, msg);
+			return -1;
+		}
+		return 0;
+	}
+	in->raw += (size_t)n;
+	return n;
+}
+
+/* Count the newlines of n bytes read by input_scan, for its messages. */
+static void
+input_count_lines(struct input *in, size_t n)
+{
+	const char	*p = in->buf, *end = in->buf + n;
+
+	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		in->lineno++;
+		p++;
+	}
+}
+
+/*
+ * Read the input to its end and take its digest (decompressed): the whole
+ * in sc->bytes and sc->hash; and for each length at[i] (ascending) up to
+ * the whole, the digest of that many first bytes in sc->prefix[i] and
+ * whether they end a line in sc->prefix_nl[i].  sc->n counts the lengths
+ * that were reached.  Nothing is returned as lines: close the input after.
+ */
+int
+input_scan(struct input *in, const uint64_t *at, size_t nat,
+    struct input_scan *sc, char **cause)
+{
+	struct digest	 d;
+	size_t		 off, take, i = 0;
+	int		 n, last = -1;
+
+	memset(sc, 0, sizeof *sc);
+	sc->prefix = xreallocarray(NULL, nat + 1, sizeof *sc->prefix);
+	sc->prefix_nl = xcalloc(nat + 1, 1);
+	digest_init(&d);
+	for (;;) {
+		n = input_read_raw(in, INPUT_CHUNK, cause);
+		if (n < 0) {
+			input_scan_free(sc);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		off = 0;
+		while (i < nat && at[i] - d.len <= (uint64_t)n - off) {
+			take = (size_t)(at[i] - d.len);
+			digest_update(&d, in->buf + off, take);
+			off += take;
+			if (take > 0)
+				last = (unsigned char)in->buf[off - 1];
+			digest_hex(&d, sc->prefix[i]);
+			sc->prefix_nl[i] = last == '\n';
+			i++;
+		}
+		digest_update(&d, in->buf + off, (size_t)n - off);
+		last = (unsigned char)in->buf[n - 1];
+		input_count_lines(in, (size_t)n);
+	}
+	sc->n = i;
+	sc->bytes = d.len;
+	digest_hex(&d, sc->hash);
+	return 0;
+}
+
+void
+input_scan_free(struct input_scan *sc)
+{
+	free(sc->prefix);
+	free(sc->prefix_nl);
+	sc->prefix = NULL;
+	sc->prefix_nl = NULL;
+}
+
+/*
+ * Pass over the first bytes bytes, read before as lines lines, so that the
+ * next line read is the one after them, numbered on from lines.
+ */
+int
+input_skip(struct input *in, uint64_t bytes, uint64_t lines, char **cause)
+{
+	uint64_t	left;
+	int		n;
+
+	while (in->raw < bytes) {
+		left = bytes - in->raw;
+		n = input_read_raw(in, left < INPUT_CHUNK ? (size_t)left :
+		    INPUT_CHUNK, cause);
+		if (n < 0)
+			return -1;
+		if (n == 0) {
+			*cause = xasprintf("%s: shorter than when it was "
+			    "read before (%llu bytes)", in->name,
+			    (unsigned long long)bytes);
+			return -1;
+		}
+	}
+	in->lineno = lines;
+	return 0;
+}
+
+/* Read no more than limit decompressed bytes (input_skip's included). */
+void
+input_set_limit(struct input *in, uint64_t limit)
+{
+	in->limit = limit;
+}
+
+/* Decompressed bytes read so far, skipped ones included. */
+uint64_t
+input_raw_bytes(const struct input *in)
+{
+	return in->raw;
 }
 
 /*

@@ -68,19 +68,55 @@ void	 time_format_iso(int64_t, char *, size_t);
 void	 time_format_clock(int64_t, char *, size_t);
 void	 time_format_delta(int64_t, char *, size_t);
 
+/* digest.c */
+#define DIGEST_HEX_LEN	33
+struct digest {
+	uint64_t	 v[4];
+	unsigned char	 tail[8];
+	size_t		 ntail;
+	uint64_t	 len;		/* bytes added */
+};
+void	 digest_init(struct digest *);
+void	 digest_update(struct digest *, const void *, size_t);
+void	 digest_final(const struct digest *, unsigned char[16]);
+void	 digest_hex(const struct digest *, char[DIGEST_HEX_LEN]);
+
 /* input.c */
 enum input_status {
 	INPUT_LINE,
 	INPUT_EOF,
 	INPUT_ERROR
 };
+struct input_scan {
+	uint64_t	  bytes;		/* the whole input */
+	char		  hash[DIGEST_HEX_LEN];
+	size_t		  n;			/* prefixes reached */
+	char		(*prefix)[DIGEST_HEX_LEN];
+	unsigned char	 *prefix_nl;		/* prefix ends a line */
+};
 struct input *input_open(const char *, char **);
+int	 input_scan(struct input *, const uint64_t *, size_t,
+	    struct input_scan *, char **);
+void	 input_scan_free(struct input_scan *);
+int	 input_skip(struct input *, uint64_t, uint64_t, char **);
+void	 input_set_limit(struct input *, uint64_t);
+uint64_t input_raw_bytes(const struct input *);
 enum input_status input_getline(struct input *, const char **, size_t *,
 	    size_t *, char **);
 const char *input_name(const struct input *);
 uint64_t input_lineno(const struct input *);
 uint64_t input_bytes(const struct input *);
 void	 input_close(struct input *);
+
+/* inputset.c */
+struct inputset {
+	char		**paths;	/* NULL-terminated */
+	size_t		  n;
+	char		**errors;	/* directories that could not be read */
+	size_t		  nerrors;
+};
+void	 inputset_expand(struct inputset *, const char *const *, size_t);
+void	 inputset_free(struct inputset *);
 
 /* formats.c */
 enum envelope_kind {
@@ -210,7 +246,13 @@ int	 jsonlog_scan(struct jsonlog *, const char *, size_t,
 void	 jsonlog_free(struct jsonlog *);
 
 /* store.c */
+enum ingest_disposition {
+	INGEST_READ,		/* a new input */
+	INGEST_SKIPPED,		/* its content is in the database */
+	INGEST_RESUMED		/* it grew: only the rest was read */
+};
 struct input_stats {
+	int		disposition;	/* enum ingest_disposition */
 	uint64_t	lines;
 	uint64_t	events;
 	uint64_t	continuations;
@@ -219,18 +261,32 @@ struct input_stats {
 	uint64_t	json_errors;
 	uint64_t	bytes;
 };
+struct store_known {		/* an input already in the database */
+	int64_t		 id;
+	char		*path;
+	uint64_t	 lines;
+	uint64_t	 bytes;
+};
 struct store *store_open(const char *, char **);
+int	 store_is_persistent(const struct store *);
+int	 store_begin(struct store *, char **);
+int	 store_add_input(struct store *, const char *, int64_t *, char **);
 int	 store_begin_input(struct store *, const char *, int64_t *, char **);
+int	 store_known_lengths(struct store *, uint64_t **, size_t *, char **);
+int	 store_find_input(struct store *, uint64_t, const char *,
+	    struct store_known *, char **);
 int	 store_insert_event(struct store *, int64_t, uint64_t, uint64_t,
 	    const struct log_record *, const struct envelope *, char **);
 int	 store_insert_sample(struct store *, int64_t, uint64_t, const char *,
 	    const char *, size_t, char **);
 int	 store_end_input(struct store *, int64_t, const struct input_stats *,
-	    char **);
+	    const char *, char **);
 int	 store_add_continuations(struct store *, int64_t, uint64_t, char **);
 int	 store_update_run(struct store *, int64_t, uint64_t, uint64_t, int64_t,
 	    const char *, size_t, char **);
 int64_t	 store_last_event(struct store *);
+void	 store_note_input(struct store *, const char *, const char *,
+	    int64_t);
 int	 store_abort_input(struct store *);
 int	 store_finish_load(struct store *, int64_t, int64_t, char **);
 int	 store_exec(struct store *, const char *, char **);
@@ -251,6 +307,7 @@ struct ingest_options {
 	int		 envelope;	/* enum envelope_kind */
 	unsigned	 max_samples;	/* per input and kind of problem */
 	int		 progress;	/* report progress on stderr */
+	int		 quiet;		/* no notices on stderr */
 };
 struct ingest;
 struct ingest *ingest_create(const struct ingest_options *, char **);
@@ -277,6 +334,12 @@ void	 rules_free(struct ruleset *);
 /* report.c */
 int	 report_markdown(struct store *, struct buf *, char **);
 void	 md_escape_cell(struct buf *, const char *, size_t);
+
+/* report_compare.c */
+extern const char report_compare_sql[];
+int	 report_compare_prepare(struct store *, struct ruleset *, int64_t,
+	    int64_t, char **);
+int	 report_compare(struct store *, struct buf *, char **);
 
 /* report_json.c */
 int	 report_json(struct store *, struct buf *, char **);

@@ -94,18 +94,21 @@ usage(FILE *f)
 "Analyse Gemini Live relay logs: rebuild every connection's timeline, find\n"
 "1007 closes, rate-limit bursts, frames racing a closed session and connect\n"
 "timeouts, tell causes from consequences, and write a markdown report.\n"
-"With no FILE, or with -, read standard input.  FILEs may be gzipped.\n"
+"With no FILE, or with -, read standard input.  FILEs may be gzipped; a\n"
+"directory stands for its log files, and a rotated set is read oldest first.\n"
 "\n"
 "Output:\n"
 "  -o, --output FILE      write the report to FILE (atomically) not stdout\n"
 "      --format md|json   report format (default md)\n"
 "      --fail-on SEV      exit 1 if a finding is at or above SEV\n"
 "                         (error, warning or info)\n"
-"  -q, --quiet            no progress counter on stderr\n"
+"  -q, --quiet            no progress counter or skipped-file notes on stderr\n"
 "  -v, --verbose          debug detail on stderr\n"
 "\n"
 "Data:\n"
-"      --db FILE          keep the SQLite database in FILE (adds to it)\n"
+"      --db FILE          keep the SQLite database in FILE: add new files and\n"
+"                         what grew, skip files already in it; with no FILE\n"
+"                         and no piped input, report over the database\n"
 "      --sql QUERY        print the result of a read-only query instead of\n"
 "                         the report (tables: docs/schema.md)\n"
 "      --since TIME       report only events at or after TIME\n"
@@ -132,7 +135,7 @@ usage(FILE *f)
 "Examples:\n"
 "  loganalyze terminal.log\n"
 "  journalctl -u relay -o short-iso | loganalyze -\n"
-"  loganalyze --db relay.db --since 24h /var/log/relay/*.gz -o nightly.md\n"
+"  loganalyze --db relay.db --since 24h /var/log/relay -o nightly.md\n"
 "  loganalyze --sql \"SELECT conn, outcome FROM connections\" terminal.log\n");
 }
 
@@ -260,6 +263,7 @@ parse_options(int argc, char **argv, struct options *o)
 		}
 	}
 	o->ingest.progress = !o->quiet && isatty(STDERR_FILENO);
+	o->ingest.quiet = o->quiet;
 }
 
 /* Write all of b to fd; -1 with errno set on failure. */
@@ -360,6 +364,18 @@ lap(void)
 	return d;
 }
 
+/*
+ * Whether standard input is something to read: a pipe, a socket or a file,
+ * not a terminal or a device such as cron's /dev/null.
+ */
+static int
+stdin_is_input(void)
+{
+	struct stat	sb;
+
+	return fstat(STDIN_FILENO, &sb) == 0 && !S_ISCHR(sb.st_mode);
+}
+
 static int
 fail_on_hit(struct store *s, int sev)
 {
@@ -388,6 +404,7 @@ main(int argc, char **argv)
 	struct ruleset		*rules = NULL;
 	struct input_stats	 st;
 	struct buf		 out;
+	struct inputset		 set;
 	char			*cause = NULL;
 	const char		*stdin_only[] = { "-" };
 	const char		**files;
@@ -402,9 +419,12 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_DFL);
 	parse_options(argc, argv, &o);
 	lap();
-	files = (const char **)argv + optind;
-	nfiles = argc - optind;
-	if (nfiles == 0) {
+	inputset_expand(&set, (const char *const *)argv + optind,
+	    (size_t)(argc - optind));
+	files = (const char **)set.paths;
+	nfiles = (int)set.n;
+	/* with --db, no FILE and no piped input: report over the database */
+	if (argc == optind && (o.db == NULL || stdin_is_input())) {
 		files = stdin_only;
 		nfiles = 1;
 	}
@@ -441,6 +461,10 @@ main(int argc, char **argv)
 	if (ing == NULL)
 		fatalx("%s", cause);
 
+	for (i = 0; i < (int)set.nerrors; i++) {
+		log_warnx("%s", set.errors[i]);
+		status = EXIT_IO;
+	}
 	for (i = 0; i < nfiles; i++) {
 		if (ingest_file(ing, store, files[i], &st, &cause) != 0) {
 			log_warnx("%s", cause);
@@ -455,6 +479,13 @@ main(int argc, char **argv)
 		    (unsigned long long)st.unparsed, lap());
 	}
 
+	/* a nightly report compares with the window before (--since) */
+	if (report_compare_prepare(store, rules, since, until != TS_NONE ?
+	    until : now, &cause) != 0) {
+		log_warnx("%s", cause);
+		status = EXIT_IO;
+		goto out;
+	}
 	if (store_finish_load(store, since, until, &cause) != 0) {
 		log_warnx("%s", cause);
 		status = EXIT_IO;
@@ -495,6 +526,7 @@ main(int argc, char **argv)
 	    fail_on_hit(store, o.fail_on))
 		status = EXIT_FINDINGS;
 out:
+	inputset_free(&set);
 	free(cause);
 	free(o.rules_dirs);
 	ingest_free(ing);

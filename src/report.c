@@ -827,6 +827,7 @@ report_markdown(struct store *s, struct buf *out, char **cause)
 
 	buf_adds(out, "# Relay session analysis\n\n");
 	report_verdict(&r);
+	r.failed = r.failed || report_compare(s, out, cause) != 0;
 	report_inputs(&r);
 	report_summary(&r);
 	report_connections(&r);

@@ -121,6 +121,68 @@ jr_inputs(struct jreport *jr)
 	return a;
 }
 
+/* Files this run skipped as known or read on (--db), or NULL for none. */
+static json_t *
+jr_run_inputs(struct jreport *jr)
+{
+	sqlite3_stmt	*st;
+	json_t		*a = json_array(), *o;
+
+	st = jr_prepare(jr, "SELECT path, action, input_id FROM"
+	    " temp.run_inputs ORDER BY rowid");
+	while (jr_step(jr, st)) {
+		o = json_object();
+		json_object_set_new(o, "path", jr_col_string(jr, st, 0));
+		json_object_set_new(o, "action", jr_col_string(jr, st, 1));
+		json_object_set_new(o, "input", jr_col_int(st, 2));
+		json_array_append_new(a, o);
+	}
+	sqlite3_finalize(st);
+	if (json_array_size(a) == 0) {
+		json_decref(a);
+		return NULL;
+	}
+	return a;
+}
+
+/* The comparison with the window before (--since), or NULL for none. */
+static json_t *
+jr_compare(struct jreport *jr)
+{
+	sqlite3_stmt	*st;
+	json_t		*c, *a, *o;
+
+	if (jr->failed || sqlite3_prepare_v2(jr->db, "SELECT before, since,"
+	    " until FROM temp.compare_window", -1, &st, NULL) != SQLITE_OK)
+		return NULL;	/* no window before */
+	if (!jr_step(jr, st)) {
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	c = json_object();
+	json_object_set_new(c, "before_since", jr_col_time(st, 0));
+	json_object_set_new(c, "since", jr_col_time(st, 1));
+	json_object_set_new(c, "until", jr_col_time(st, 2));
+	sqlite3_finalize(st);
+	a = json_array();
+	st = jr_prepare(jr, report_compare_sql);
+	while (jr_step(jr, st)) {
+		o = json_object();
+		json_object_set_new(o, "rule", jr_col_string(jr, st, 0));
+		json_object_set_new(o, "severity", jr_col_string(jr, st, 1));
+		json_object_set_new(o, "title", jr_col_string(jr, st, 2));
+		json_object_set_new(o, "findings_before", jr_col_int(st, 3));
+		json_object_set_new(o, "findings", jr_col_int(st, 4));
+		json_object_set_new(o, "connections_before",
+		    jr_col_int(st, 5));
+		json_object_set_new(o, "connections", jr_col_int(st, 6));
+		json_array_append_new(a, o);
+	}
+	sqlite3_finalize(st);
+	json_object_set_new(c, "rules", a);
+	return c;
+}
+
 static json_t *
 jr_samples(struct jreport *jr)
 {
@@ -249,7 +311,7 @@ int
 report_json(struct store *s, struct buf *out, char **cause)
 {
 	struct jreport	 jr;
-	json_t		*root;
+	json_t		*root, *run_inputs, *compare;
 	char		*text;
 
 	jr.db = store_db(s);
@@ -260,6 +322,12 @@ report_json(struct store *s, struct buf *out, char **cause)
 	root = json_object();
 	json_object_set_new(root, "tool", json_string(PACKAGE_STRING));
 	json_object_set_new(root, "inputs", jr_inputs(&jr));
+	run_inputs = jr_run_inputs(&jr);
+	if (run_inputs != NULL)
+		json_object_set_new(root, "run_inputs", run_inputs);
+	compare = jr_compare(&jr);
+	if (compare != NULL)
+		json_object_set_new(root, "compare", compare);
 	json_object_set_new(root, "samples", jr_samples(&jr));
 	json_object_set_new(root, "sessions", jr_sessions(&jr));
 	json_object_set_new(root, "findings", jr_findings(&jr));

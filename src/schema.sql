@@ -22,8 +22,14 @@ CREATE TABLE IF NOT EXISTS inputs (
 	json_errors	INTEGER NOT NULL DEFAULT 0,
 	first_ts	INTEGER,
 	last_ts		INTEGER,
-	complete	INTEGER NOT NULL DEFAULT 0
+	complete	INTEGER NOT NULL DEFAULT 0,
+	content_hash	TEXT
 );
+
+-- With --db, an input is known by its content: content_hash is the digest
+-- of its first `bytes` bytes (decompressed), so a renamed or recompressed
+-- file is found again, and a file that grew is found by its first part.
+CREATE INDEX IF NOT EXISTS inputs_content ON inputs (bytes, content_hash);
 
 CREATE TABLE IF NOT EXISTS events (
 	id		INTEGER PRIMARY KEY,

@@ -17,7 +17,8 @@
 #include "loganalyze.h"
 #include "embedded.h"
 
-#define STORE_SCHEMA_VERSION	"1"
+#define STORE_SCHEMA_VERSION	"2"	/* docs/schema.md */
+#define STORE_BUSY_MS		600000	/* wait for another run this long */
 
 struct store {
 	sqlite3		*db;
@@ -27,6 +28,7 @@ struct store {
 	sqlite3_stmt	*upd_run;
 	int		 persistent;
 	int		 in_txn;
+	int64_t		 mark;		/* last event id before this input */
 };
 
 static const char store_ins_event_sql[] =
@@ -70,6 +72,28 @@ store_exec(struct store *s, const char *sql, char **cause)
 	return 0;
 }
 
+/*
+ * store_exec for statements SQLite runs without its busy handler (changing
+ * the journal mode while another run opens the same new database): retry
+ * for as long as the busy timeout.
+ */
+static int
+store_exec_busy(struct store *s, const char *sql, char **cause)
+{
+	int	tries;
+
+	for (tries = 0; tries < STORE_BUSY_MS / 50; tries++) {
+		if (store_exec(s, sql, cause) == 0)
+			return 0;
+		if ((sqlite3_extended_errcode(s->db) & 0xff) != SQLITE_BUSY)
+			return -1;
+		free(*cause);
+		*cause = NULL;
+		sqlite3_sleep(50);
+	}
+	return store_exec(s, sql, cause);
+}
+
 static int
 store_prepare(struct store *s, const char *sql, sqlite3_stmt **stmt,
     char **cause)
@@ -80,7 +104,12 @@ store_prepare(struct store *s, const char *sql, sqlite3_stmt **stmt,
 	return 0;
 }
 
-/* Refuse a database written by another schema version. */
+/*
+ * Refuse a database written by another schema version, before the schema
+ * script touches it: the tables of an older version lack columns (events
+ * gained line_count, last_line, line_list, last_ts and prefix, inputs
+ * content_hash) and its constraints differ, so it is not migrated.
+ */
 static int
 store_check_version(struct store *s, char **cause)
 {
@@ -89,6 +118,27 @@ store_check_version(struct store *s, char **cause)
 	int		 rc = 0;
 
 	if (sqlite3_prepare_v2(s->db,
+	    "SELECT (SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+	    " AND name = 'meta'), (SELECT count(*) FROM sqlite_master"
+	    " WHERE type = 'table' AND name IN ('inputs', 'events'))", -1, &st,
+	    NULL) != SQLITE_OK)
+		return store_error(s, "schema version", cause);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return store_error(s, "schema version", cause);
+	}
+	if (sqlite3_column_int(st, 0) == 0) {
+		/* a new database, or one loganalyze did not write */
+		if (sqlite3_column_int(st, 1) != 0) {
+			*cause = xstrdup("not a loganalyze database (no "
+			    "schema version)");
+			rc = -1;
+		}
+		sqlite3_finalize(st);
+		return rc;
+	}
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(s->db,
 	    "SELECT value FROM meta WHERE key = 'schema_version'", -1, &st,
 	    NULL) != SQLITE_OK)
 		return store_error(s, "schema version", cause);
@@ -96,15 +146,14 @@ store_check_version(struct store *s, char **cause)
 		v = (const char *)sqlite3_column_text(st, 0);
 		if (v == NULL || strcmp(v, STORE_SCHEMA_VERSION) != 0) {
 			*cause = xasprintf("database has schema version %s, "
-			    "this loganalyze reads version %s",
-			    v != NULL ? v : "(none)", STORE_SCHEMA_VERSION);
+			    "this loganalyze reads version %s only: keep the "
+			    "old file for the old program and start a new "
+			    "database", v != NULL ? v : "(none)",
+			    STORE_SCHEMA_VERSION);
 			rc = -1;
 		}
 	}
 	sqlite3_finalize(st);
-	if (rc == 0 && store_exec(s, "INSERT OR IGNORE INTO meta VALUES "
-	    "('schema_version', '" STORE_SCHEMA_VERSION "')", cause) != 0)
-		rc = -1;
 	return rc;
 }
 
@@ -116,7 +165,7 @@ struct store *
 store_open(const char *path, char **cause)
 {
 	struct store	*s;
-	char		*err = NULL;
+	char		*err = NULL, *ignored = NULL;
 
 	s = xcalloc(1, sizeof *s);
 	s->persistent = path != NULL;
@@ -127,10 +176,10 @@ store_open(const char *path, char **cause)
 		    "out of memory");
 		goto fail;
 	}
-	sqlite3_busy_timeout(s->db, 60000);
+	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
 	sqlite3_extended_result_codes(s->db, 1);
 	if (s->persistent) {
-		if (store_exec(s, "PRAGMA journal_mode = WAL;"
+		if (store_exec_busy(s, "PRAGMA journal_mode = WAL;"
 		    "PRAGMA synchronous = NORMAL;", &err) != 0)
 			goto fail_msg;
 	} else {
@@ -144,13 +193,23 @@ store_open(const char *path, char **cause)
 		    "PRAGMA synchronous = OFF;", &err) != 0)
 			goto fail_msg;
 	}
-	if (store_exec(s, "PRAGMA cache_size = -32768;"
+	if (store_exec(s, "PRAGMA cache_size = -8192;"
 	    "PRAGMA temp_store = FILE;", &err) != 0)
 		goto fail_msg;
-	if (store_exec(s, embedded_schema, &err) != 0)
+	/* two first runs at once: one creates the schema, one waits */
+	if (store_check_version(s, &err) != 0 ||
+	    store_exec(s, "BEGIN IMMEDIATE", &err) != 0)
 		goto fail_msg;
-	if (store_check_version(s, &err) != 0)
+	if (store_exec(s, embedded_schema, &err) != 0 ||
+	    store_exec(s, "INSERT OR IGNORE INTO meta VALUES "
+	    "('schema_version', '" STORE_SCHEMA_VERSION "');"
+	    "COMMIT;"
+	    "CREATE TEMP TABLE run_inputs (path TEXT NOT NULL,"
+	    " action TEXT NOT NULL, input_id INTEGER)", &err) != 0) {
+		store_exec(s, "ROLLBACK", &ignored);
+		free(ignored);
 		goto fail_msg;
+	}
 	if (store_prepare(s, store_ins_event_sql, &s->ins_event, &err) != 0 ||
 	    store_prepare(s, store_ins_sample_sql, &s->ins_sample, &err) != 0 ||
 	    store_prepare(s, store_add_cont_sql, &s->add_cont, &err) != 0 ||
@@ -186,16 +245,44 @@ store_db(struct store *s)
 	return s->db;
 }
 
-/* Start loading one input: a transaction and an inputs row. */
+/* Whether the database outlives the run (--db). */
 int
-store_begin_input(struct store *s, const char *path, int64_t *id,
-    char **cause)
+store_is_persistent(const struct store *s)
+{
+	return s->persistent;
+}
+
+/*
+ * Start loading one input: a write transaction.  BEGIN IMMEDIATE takes the
+ * write lock at once, so that a second run on the same database waits here
+ * (busy timeout) and then sees everything the first one committed.
+ */
+int
+store_begin(struct store *s, char **cause)
 {
 	sqlite3_stmt	*st;
+	int		 rc;
 
 	if (store_exec(s, "BEGIN IMMEDIATE", cause) != 0)
 		return -1;
 	s->in_txn = 1;
+	if (sqlite3_prepare_v2(s->db, "SELECT coalesce(max(id), 0) FROM "
+	    "events", -1, &st, NULL) != SQLITE_OK)
+		return store_error(s, "events", cause);
+	rc = sqlite3_step(st);
+	s->mark = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return store_error(s, "events", cause);
+	return 0;
+}
+
+/* Add an inputs row for path, in the transaction; its id in *id. */
+int
+store_add_input(struct store *s, const char *path, int64_t *id, char **cause)
+{
+	sqlite3_stmt	*st;
+
 	if (sqlite3_prepare_v2(s->db, "INSERT INTO inputs (path) VALUES (?1)",
 	    -1, &st, NULL) != SQLITE_OK)
 		return store_error(s, "inputs", cause);
@@ -206,6 +293,83 @@ store_begin_input(struct store *s, const char *path, int64_t *id,
 	}
 	sqlite3_finalize(st);
 	*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+/* Start loading one input: a transaction and an inputs row. */
+int
+store_begin_input(struct store *s, const char *path, int64_t *id,
+    char **cause)
+{
+	if (store_begin(s, cause) != 0)
+		return -1;
+	return store_add_input(s, path, id, cause);
+}
+
+/*
+ * The lengths of the inputs known by content, ascending and without 0, in
+ * *lens (the caller's to free) and their number in *n.
+ */
+int
+store_known_lengths(struct store *s, uint64_t **lens, size_t *n, char **cause)
+{
+	sqlite3_stmt	*st;
+	size_t		 cap = 0;
+	int		 rc;
+
+	*lens = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT DISTINCT bytes FROM inputs"
+	    " WHERE complete = 1 AND content_hash IS NOT NULL AND bytes > 0"
+	    " ORDER BY bytes", -1, &st, NULL) != SQLITE_OK)
+		return store_error(s, "inputs", cause);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			*lens = xreallocarray(*lens, cap, sizeof **lens);
+		}
+		(*lens)[(*n)++] = (uint64_t)sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(*lens);
+		*lens = NULL;
+		*n = 0;
+		return store_error(s, "inputs", cause);
+	}
+	return 0;
+}
+
+/*
+ * Find a complete input whose first bytes bytes have the digest hash.
+ * Returns 1 and fills *k (k->path is the caller's to free), 0 when there is
+ * none, -1 and *cause on error.
+ */
+int
+store_find_input(struct store *s, uint64_t bytes, const char *hash,
+    struct store_known *k, char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT id, path, lines FROM inputs"
+	    " WHERE bytes = ?1 AND content_hash = ?2 AND complete = 1"
+	    " ORDER BY id LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+		return store_error(s, "inputs", cause);
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)bytes);
+	sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		k->id = sqlite3_column_int64(st, 0);
+		k->path = xstrdup((const char *)sqlite3_column_text(st, 1));
+		k->lines = (uint64_t)sqlite3_column_int64(st, 2);
+		k->bytes = bytes;
+		sqlite3_finalize(st);
+		return 1;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return store_error(s, "inputs", cause);
 	return 0;
 }
 
@@ -329,6 +493,29 @@ store_update_run(struct store *s, int64_t id, uint64_t count,
 	return 0;
 }
 
+/*
+ * Remember for the report that path was skipped or resumed (what) as input
+ * id in this run: the temporary table run_inputs.  Best effort: the report
+ * then just says less.
+ */
+void
+store_note_input(struct store *s, const char *path, const char *what,
+    int64_t id)
+{
+	sqlite3_stmt	*st;
+
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO temp.run_inputs"
+	    " (path, action, input_id) VALUES (?1, ?2, ?3)", -1, &st,
+	    NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, what, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		log_debug("run_inputs: %s", sqlite3_errmsg(s->db));
+	sqlite3_finalize(st);
+}
+
 int64_t
 store_last_event(struct store *s)
 {
@@ -356,20 +543,52 @@ store_insert_sample(struct store *s, int64_t input, uint64_t line,
 	return 0;
 }
 
-/* Record the input's counts and commit its transaction. */
-int
-store_end_input(struct store *s, int64_t id, const struct input_stats *is,
+/*
+ * Bind to ?10 and ?11 of st the first and last times of the events this
+ * run added to input id: a range of ids, not a scan of all events.
+ */
+static int
+store_input_times(struct store *s, int64_t id, sqlite3_stmt *upd,
     char **cause)
 {
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(s->db, "UPDATE inputs SET bytes = ?2, "
-	    "lines = ?3, events = ?4, continuations = ?5, unparsed = ?6, "
-	    "blank = ?7, json_errors = ?8, complete = 1, "
-	    "first_ts = (SELECT min(ts) FROM events WHERE input_id = ?1), "
-	    "last_ts = (SELECT max(coalesce(last_ts, ts)) FROM events "
-	    "WHERE input_id = ?1) "
+	if (sqlite3_prepare_v2(s->db, "SELECT min(ts), max(coalesce(last_ts,"
+	    " ts)) FROM events WHERE id > ?1 AND input_id = ?2", -1, &st,
+	    NULL) != SQLITE_OK)
+		return store_error(s, "inputs", cause);
+	sqlite3_bind_int64(st, 1, s->mark);
+	sqlite3_bind_int64(st, 2, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		sqlite3_bind_value(upd, 10, sqlite3_column_value(st, 0));
+		sqlite3_bind_value(upd, 11, sqlite3_column_value(st, 1));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return store_error(s, "inputs", cause);
+	return 0;
+}
+
+/*
+ * Add the counts of what was read to the input's row (a resumed input
+ * already has some), record its content digest (NULL for none) and commit.
+ */
+int
+store_end_input(struct store *s, int64_t id, const struct input_stats *is,
+    const char *hash, char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(s->db, "UPDATE inputs SET bytes = bytes + ?2, "
+	    "lines = lines + ?3, events = events + ?4, "
+	    "continuations = continuations + ?5, unparsed = unparsed + ?6, "
+	    "blank = blank + ?7, json_errors = json_errors + ?8, "
+	    "complete = 1, content_hash = ?9, "
+	    "first_ts = coalesce(min(first_ts, ?10), first_ts, ?10), "
+	    "last_ts = coalesce(max(last_ts, ?11), last_ts, ?11) "
 	    "WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
 		return store_error(s, "inputs", cause);
 	sqlite3_bind_int64(st, 1, id);
@@ -380,6 +599,14 @@ store_end_input(struct store *s, int64_t id, const struct input_stats *is,
 	sqlite3_bind_int64(st, 6, (sqlite3_int64)is->unparsed);
 	sqlite3_bind_int64(st, 7, (sqlite3_int64)is->blank);
 	sqlite3_bind_int64(st, 8, (sqlite3_int64)is->json_errors);
+	if (hash != NULL)
+		sqlite3_bind_text(st, 9, hash, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 9);
+	if (store_input_times(s, id, st, cause) != 0) {
+		sqlite3_finalize(st);
+		return -1;
+	}
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -390,7 +617,7 @@ store_end_input(struct store *s, int64_t id, const struct input_stats *is,
 	return 0;
 }
 
-/* Drop a half-loaded input. */
+/* Drop a half-loaded input, or end a transaction that added nothing. */
 int
 store_abort_input(struct store *s)
 {
@@ -440,7 +667,12 @@ store_finish_load(struct store *s, int64_t since, int64_t until,
 	if (rc != 0)
 		return -1;
 
-	if (store_exec(s, "BEGIN", cause) != 0)
+	/*
+	 * IMMEDIATE: the analysis reads events before it writes; a deferred
+	 * transaction could not take the write lock after another run
+	 * committed (SQLITE_BUSY at once, no busy wait).
+	 */
+	if (store_exec(s, "BEGIN IMMEDIATE", cause) != 0)
 		return -1;
 	if (store_exec(s, embedded_analysis, cause) != 0) {
 		store_exec(s, "ROLLBACK", &ignored);
