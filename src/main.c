@@ -48,6 +48,7 @@ struct options {
 	int		 json;
 	int		 fail_on;	/* severity, or -1 */
 	int		 quiet;
+	int		 ingest_only;	/* load, then stop: no rules, no report */
 	int64_t		 burst_gap_ms;
 	struct ingest_options ingest;
 };
@@ -63,7 +64,8 @@ enum {
 	OPT_INPUT_FORMAT,
 	OPT_BURST_GAP,
 	OPT_SAMPLES,
-	OPT_VERSION
+	OPT_VERSION,
+	OPT_INGEST_ONLY
 };
 
 static const struct option long_options[] = {
@@ -82,6 +84,7 @@ static const struct option long_options[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "ingest-only", no_argument, NULL, OPT_INGEST_ONLY },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -109,6 +112,8 @@ usage(FILE *f)
 "      --db FILE          keep the SQLite database in FILE: add new files and\n"
 "                         what grew, skip files already in it; with no FILE\n"
 "                         and no piped input, report over the database\n"
+"      --ingest-only      load the inputs (into --db) and stop: no rules,\n"
+"                         no report\n"
 "      --sql QUERY        print the result of a read-only query instead of\n"
 "                         the report (tables: docs/schema.md)\n"
 "      --since TIME       report only events at or after TIME\n"
@@ -253,6 +258,9 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'h':
 			usage(stdout);
 			exit(EXIT_RAN);
+		case OPT_INGEST_ONLY:
+			o->ingest_only = 1;
+			break;
 		case OPT_VERSION:
 			version();
 			exit(EXIT_RAN);
@@ -478,6 +486,9 @@ main(int argc, char **argv)
 		    (unsigned long long)st.events,
 		    (unsigned long long)st.unparsed, lap());
 	}
+
+	if (o.ingest_only)
+		goto out;
 
 	/* a nightly report compares with the window before (--since) */
 	if (report_compare_prepare(store, rules, since, until != TS_NONE ?
