@@ -110,3 +110,31 @@ SET outcome = CASE
         THEN 'browser disconnected'
     ELSE 'still open at end of log'
 END;
+
+-- Every 30 s timeout line, with the connect attempt it belongs to (the
+-- last connect call before it, 0 when none was logged) and the first sign
+-- before it that the attempt's Live API socket opened: an open, ready or
+-- close line, or a frame warning with "isSessionReady":true (NULL when
+-- there is none).  connect_timeout and stale_timeout both read it.
+CREATE TEMP VIEW IF NOT EXISTS timeout_lines AS
+SELECT t.*,
+       (SELECT min(s.id)
+        FROM ev AS s
+        WHERE s.conn = t.conn
+          AND s.id > t.attempt_id
+          AND s.id < t.id
+          AND (s.kind IN ('opened', 'connect_done', 'ready', 'closed')
+               OR (s.kind IN ('no_session', 'retries')
+                   AND json_extract(s.json, '$.isSessionReady') = 1)))
+           AS sign_id
+FROM (SELECT e.id,
+             e.conn,
+             e.ts,
+             coalesce((SELECT max(a.id)
+                       FROM ev AS a
+                       WHERE a.conn = e.conn
+                         AND a.kind = 'connect_call'
+                         AND a.id < e.id), 0) AS attempt_id
+      FROM ev AS e
+      WHERE e.kind = 'timeout'
+        AND e.conn IS NOT NULL) AS t;

@@ -9,31 +9,10 @@
 --   stale timer (see stale_timeout), not a failed connect.
 -- next: Check the relay's outbound network to the Live API, the API key
 --   and quota, and that the model name exists for the Live API.
-WITH timeouts AS (
-    SELECT t.id,
-           t.conn,
-           t.ts,
-           coalesce((SELECT max(a.id)
-                     FROM ev AS a
-                     WHERE a.conn = t.conn
-                       AND a.kind = 'connect_call'
-                       AND a.id < t.id), 0) AS attempt_id
-    FROM ev AS t
-    WHERE t.kind = 'timeout'
-      AND t.conn IS NOT NULL
-),
-unopened AS (
-    SELECT t.*
-    FROM timeouts AS t
-    WHERE NOT EXISTS (
-        SELECT 1
-        FROM ev AS s
-        WHERE s.conn = t.conn
-          AND s.id > t.attempt_id
-          AND s.id < t.id
-          AND (s.kind IN ('opened', 'connect_done', 'ready', 'closed')
-               OR (s.kind IN ('no_session', 'retries')
-                   AND json_extract(s.json, '$.isSessionReady') = 1)))
+WITH unopened AS (
+    SELECT *
+    FROM timeout_lines
+    WHERE sign_id IS NULL
 )
 SELECT u.conn AS connection_id,
        u.ts AS first_ts,

@@ -7,37 +7,16 @@
 --   When the session had closed before it, the close is named as its cause.
 -- next: Nothing: the relay never clears this timer. Clearing it when the
 --   socket opens would stop the misleading line.
-WITH timeouts AS (
-    SELECT t.id,
-           t.conn,
-           t.ts,
-           coalesce((SELECT max(a.id)
-                     FROM ev AS a
-                     WHERE a.conn = t.conn
-                       AND a.kind = 'connect_call'
-                       AND a.id < t.id), 0) AS attempt_id
-    FROM ev AS t
-    WHERE t.kind = 'timeout'
-      AND t.conn IS NOT NULL
-),
-stale AS (
+WITH stale AS (
     SELECT t.*,
-           (SELECT min(s.id)
-            FROM ev AS s
-            WHERE s.conn = t.conn
-              AND s.id > t.attempt_id
-              AND s.id < t.id
-              AND (s.kind IN ('opened', 'connect_done', 'ready', 'closed')
-                   OR (s.kind IN ('no_session', 'retries')
-                       AND json_extract(s.json, '$.isSessionReady') = 1)))
-               AS sign_id,
            (SELECT max(c.id)
             FROM ev AS c
             WHERE c.conn = t.conn
               AND c.kind = 'closed'
               AND c.id > t.attempt_id
               AND c.id < t.id) AS close_id
-    FROM timeouts AS t
+    FROM timeout_lines AS t
+    WHERE t.sign_id IS NOT NULL
 )
 SELECT s.conn AS connection_id,
        s.ts AS first_ts,
