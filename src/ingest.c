@@ -19,6 +19,8 @@
 
 #include "loganalyze.h"
 
+volatile sig_atomic_t ingest_stop;
+
 #define INGEST_PROGRESS_EVERY	(1u << 20)
 
 struct ingest {
@@ -243,6 +245,10 @@ ingest_file(struct ingest *ing, struct store *s, const char *path,
 
 	while ((is = input_getline(in, &line, &len, &full, cause)) ==
 	    INPUT_LINE || ingest_open_entry(ing, is, st, &line, &len, &full)) {
+		if (ingest_stop) {
+			st->partial = 1;
+			break;
+		}
 		st->lines++;
 		lineno = input_lineno(in);
 		if (ing->opt.progress && lineno % INGEST_PROGRESS_EVERY == 0)
@@ -340,13 +346,21 @@ ingest_file(struct ingest *ing, struct store *s, const char *path,
 	}
 	if (is == INPUT_ERROR)
 		goto out;
+	if (ingest_stop)
+		st->partial = 1;
+	if (st->partial && by_content) {
+		/* a kept database takes a file whole or not at all */
+		*cause = xasprintf("%s: interrupted: nothing of it was kept",
+		    path);
+		goto out;
+	}
 	if (cont_run > 0 &&
 	    store_add_continuations(s, last_event, cont_run, cause) != 0)
 		goto out;
 	if (ing->opt.progress && st->lines >= INGEST_PROGRESS_EVERY)
 		fputc('\n', stderr);
 	st->bytes = input_bytes(in);
-	if (by_content && input_raw_bytes(in) != sc.bytes) {
+	if (by_content && !st->partial && input_raw_bytes(in) != sc.bytes) {
 		/* the digest would not be that of what was read */
 		*cause = xasprintf("%s: changed while it was read", path);
 		goto out;

@@ -123,6 +123,11 @@ input_fill(struct input *in, char **cause)
 		return 0;
 	}
 	n = gzread(in->gz, in->buf + in->end, (unsigned)want);
+	if (n < 0 && ingest_stop) {
+		/* a signal broke the read: stop here, keep what was read */
+		in->eof = 1;
+		return 0;
+	}
 	if (n < 0) {
 		msg = input_gzerror(in, &errnum);
 		*cause = xasprintf("%s: after line %llu: %s", in->name,

@@ -8,6 +8,7 @@
 #ifndef LOGANALYZE_H
 #define LOGANALYZE_H
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -253,6 +254,7 @@ enum ingest_disposition {
 };
 struct input_stats {
 	int		disposition;	/* enum ingest_disposition */
+	int		partial;	/* reading stopped by a signal */
 	uint64_t	lines;
 	uint64_t	events;
 	uint64_t	continuations;
@@ -303,6 +305,7 @@ int	 runs_flush(struct runs *, struct store *, char **);
 void	 runs_free(struct runs *);
 
 /* ingest.c */
+extern volatile sig_atomic_t ingest_stop;	/* set by SIGINT, SIGTERM */
 struct ingest_options {
 	int		 envelope;	/* enum envelope_kind */
 	unsigned	 max_samples;	/* per input and kind of problem */

@@ -357,6 +357,30 @@ fail:
 	return -1;
 }
 
+static void
+on_stop_signal(int sig)
+{
+	(void)sig;
+	ingest_stop = 1;
+}
+
+/*
+ * While reading, SIGINT and SIGTERM stop the reading and the report of
+ * what was read is written, marked partial.  No SA_RESTART: a read
+ * blocked on a pipe must return.  Afterwards they kill as usual.
+ */
+static void
+catch_stop_signals(int on)
+{
+	struct sigaction	sa;
+
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on ? on_stop_signal : SIG_DFL;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
 /* Seconds since the previous call, for -v timings. */
 static double
 lap(void)
@@ -425,6 +449,7 @@ main(int argc, char **argv)
 	 * any --db are committed.
 	 */
 	signal(SIGPIPE, SIG_DFL);
+	catch_stop_signals(1);
 	parse_options(argc, argv, &o);
 	lap();
 	inputset_expand(&set, (const char *const *)argv + optind,
@@ -473,7 +498,7 @@ main(int argc, char **argv)
 		log_warnx("%s", set.errors[i]);
 		status = EXIT_IO;
 	}
-	for (i = 0; i < nfiles; i++) {
+	for (i = 0; i < nfiles && !ingest_stop; i++) {
 		if (ingest_file(ing, store, files[i], &st, &cause) != 0) {
 			log_warnx("%s", cause);
 			free(cause);
@@ -487,6 +512,11 @@ main(int argc, char **argv)
 		    (unsigned long long)st.unparsed, lap());
 	}
 
+	catch_stop_signals(0);
+	if (ingest_stop) {
+		log_warnx("interrupted: the report covers what was read so far");
+		status = EXIT_IO;
+	}
 	if (o.ingest_only)
 		goto out;
 

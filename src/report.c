@@ -826,6 +826,9 @@ report_markdown(struct store *s, struct buf *out, char **cause)
 	r.cause = cause;
 
 	buf_adds(out, "# Relay session analysis\n\n");
+	if (report_scalar(&r, "SELECT count(*) FROM inputs WHERE complete = 0"))
+		buf_adds(out, "**Partial report:** reading was interrupted; the "
+		    "inputs marked (incomplete) were read only in part.\n\n");
 	report_verdict(&r);
 	r.failed = r.failed || report_compare(s, out, cause) != 0;
 	report_inputs(&r);

@@ -586,7 +586,7 @@ store_end_input(struct store *s, int64_t id, const struct input_stats *is,
 	    "lines = lines + ?3, events = events + ?4, "
 	    "continuations = continuations + ?5, unparsed = unparsed + ?6, "
 	    "blank = blank + ?7, json_errors = json_errors + ?8, "
-	    "complete = 1, content_hash = ?9, "
+	    "complete = ?12, content_hash = ?9, "
 	    "first_ts = coalesce(min(first_ts, ?10), first_ts, ?10), "
 	    "last_ts = coalesce(max(last_ts, ?11), last_ts, ?11) "
 	    "WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
@@ -603,6 +603,7 @@ store_end_input(struct store *s, int64_t id, const struct input_stats *is,
 		sqlite3_bind_text(st, 9, hash, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, 9);
+	sqlite3_bind_int(st, 12, !is->partial);
 	if (store_input_times(s, id, st, cause) != 0) {
 		sqlite3_finalize(st);
 		return -1;
