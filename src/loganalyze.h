@@ -293,6 +293,12 @@ int	 store_abort_input(struct store *);
 int	 store_finish_load(struct store *, int64_t, int64_t, char **);
 int	 store_exec(struct store *, const char *, char **);
 void	*store_db(struct store *);
+struct sqlite3;
+struct sqlite3_stmt;
+struct sqlite3_stmt *store_query(struct sqlite3 *, const char *, int *,
+	    char **);
+int	 store_query_step(struct sqlite3 *, struct sqlite3_stmt *, int *,
+	    char **);
 void	 store_close(struct store *);
 
 /* runs.c */

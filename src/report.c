@@ -165,16 +165,7 @@ report_code_block(struct report *r, struct buf *body)
 static sqlite3_stmt *
 report_prepare(struct report *r, const char *sql)
 {
-	sqlite3_stmt	*st;
-
-	if (r->failed)
-		return NULL;
-	if (sqlite3_prepare_v2(r->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		*r->cause = xasprintf("report: %s", sqlite3_errmsg(r->db));
-		r->failed = 1;
-		return NULL;
-	}
-	return st;
+	return store_query(r->db, sql, &r->failed, r->cause);
 }
 
 /* A statement kept for the whole report: prepared once, reset per use. */
@@ -190,22 +181,10 @@ report_cached(struct report *r, sqlite3_stmt **slot, const char *sql)
 	return *slot;
 }
 
-/* Step; on an error remember it and stop. */
 static int
 report_step(struct report *r, sqlite3_stmt *st)
 {
-	int	rc;
-
-	if (st == NULL || r->failed)
-		return 0;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc != SQLITE_DONE) {
-		*r->cause = xasprintf("report: %s", sqlite3_errmsg(r->db));
-		r->failed = 1;
-	}
-	return 0;
+	return store_query_step(r->db, st, &r->failed, r->cause);
 }
 
 static const char *

@@ -63,33 +63,13 @@ jr_col_time(sqlite3_stmt *st, int i)
 static sqlite3_stmt *
 jr_prepare(struct jreport *jr, const char *sql)
 {
-	sqlite3_stmt	*st;
-
-	if (jr->failed)
-		return NULL;
-	if (sqlite3_prepare_v2(jr->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		*jr->cause = xasprintf("report: %s", sqlite3_errmsg(jr->db));
-		jr->failed = 1;
-		return NULL;
-	}
-	return st;
+	return store_query(jr->db, sql, &jr->failed, jr->cause);
 }
 
 static int
 jr_step(struct jreport *jr, sqlite3_stmt *st)
 {
-	int	rc;
-
-	if (st == NULL || jr->failed)
-		return 0;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc != SQLITE_DONE) {
-		*jr->cause = xasprintf("report: %s", sqlite3_errmsg(jr->db));
-		jr->failed = 1;
-	}
-	return 0;
+	return store_query_step(jr->db, st, &jr->failed, jr->cause);
 }
 
 static json_t *

@@ -58,6 +58,44 @@ store_error(struct store *s, const char *what, char **cause)
 	return -1;
 }
 
+/*
+ * Report queries: the first error is kept in *cause and sets *failed, and
+ * every later prepare or step does nothing, so a report can run a series
+ * of queries and check once at the end.
+ */
+sqlite3_stmt *
+store_query(sqlite3 *db, const char *sql, int *failed, char **cause)
+{
+	sqlite3_stmt	*st;
+
+	if (*failed)
+		return NULL;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		*cause = xasprintf("report: %s", sqlite3_errmsg(db));
+		*failed = 1;
+		return NULL;
+	}
+	return st;
+}
+
+/* Step a report query: 1 for a row, 0 at the end or after an error. */
+int
+store_query_step(sqlite3 *db, sqlite3_stmt *st, int *failed, char **cause)
+{
+	int	rc;
+
+	if (st == NULL || *failed)
+		return 0;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc != SQLITE_DONE) {
+		*cause = xasprintf("report: %s", sqlite3_errmsg(db));
+		*failed = 1;
+	}
+	return 0;
+}
+
 /* Run SQL text (several statements allowed); -1 and *cause on error. */
 int
 store_exec(struct store *s, const char *sql, char **cause)
