@@ -68,6 +68,7 @@ int	 time_parse_arg(const char *, int64_t, int64_t *);
 void	 time_format_iso(int64_t, char *, size_t);
 void	 time_format_clock(int64_t, char *, size_t);
 void	 time_format_delta(int64_t, char *, size_t);
+double	 time_elapsed(void);
 
 /* digest.c */
 #define DIGEST_HEX_LEN	33
@@ -302,6 +303,11 @@ int	 store_query_step(struct sqlite3 *, struct sqlite3_stmt *, int *,
 void	 store_close(struct store *);
 
 /* runs.c */
+/*
+ * Rate-limit runs never span a gap longer than this, so it is the shortest
+ * gap that can end a burst (--burst-gap).
+ */
+#define RUNS_BURST_SPLIT_MS	100
 struct runs;
 struct runs *runs_create(void);
 int	 runs_store(struct runs *, struct store *, int64_t, uint64_t,

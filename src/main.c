@@ -124,7 +124,8 @@ usage(FILE *f)
 "Rules and parsing:\n"
 "      --rules DIR        add the *.sql rules in DIR (same id replaces);\n"
 "                         may be given more than once\n"
-"      --burst-gap MS     gap that ends a rate-limit burst (default 1000)\n"
+"      --burst-gap MS     gap that ends a rate-limit burst (100 or more,\n"
+"                         default 1000)\n"
 "      --input-format F   envelope of every line; auto (default) detects it\n"
 "                         per line.  F: plain, journal-short, journal-json,\n"
 "                         journal-export, docker, kubectl, or a journalctl\n"
@@ -170,16 +171,16 @@ usage_error(const char *fmt, ...)
 }
 
 static int64_t
-parse_number(const char *arg, const char *opt, int64_t max)
+parse_number(const char *arg, const char *opt, int64_t min, int64_t max)
 {
 	char		*end;
 	long long	 v;
 
 	errno = 0;
 	v = strtoll(arg, &end, 10);
-	if (errno != 0 || end == arg || *end != '\0' || v < 0 || v > max) {
-		usage_error("%s: '%s' is not a number from 0 to %lld", opt,
-		    arg, (long long)max);
+	if (errno != 0 || end == arg || *end != '\0' || v < min || v > max) {
+		usage_error("%s: '%s' is not a number from %lld to %lld", opt,
+		    arg, (long long)min, (long long)max);
 	}
 	return v;
 }
@@ -243,11 +244,11 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_BURST_GAP:
 			o->burst_gap_ms = parse_number(optarg, "--burst-gap",
-			    86400000);
+			    RUNS_BURST_SPLIT_MS, 86400000);
 			break;
 		case OPT_SAMPLES:
 			o->ingest.max_samples = (unsigned)parse_number(optarg,
-			    "--samples", 100000);
+			    "--samples", 0, 100000);
 			break;
 		case 'q':
 			o->quiet = 1;
@@ -385,13 +386,11 @@ catch_stop_signals(int on)
 static double
 lap(void)
 {
-	static struct timespec	 prev;
-	struct timespec		 now;
-	double			 d;
+	static double	prev;
+	double		now, d;
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	d = (double)(now.tv_sec - prev.tv_sec) +
-	    (double)(now.tv_nsec - prev.tv_nsec) / 1e9;
+	now = time_elapsed();
+	d = now - prev;
 	prev = now;
 	return d;
 }

@@ -483,6 +483,28 @@ report_timeline(struct report *r, const char *conn, int64_t start)
 	buf_addc(r->out, '\n');
 }
 
+/*
+ * Under an evidence line that stands for a run of identical lines (see
+ * runs.c), say how many more there are and where the last one is: its
+ * text is the same, but only the first line's is kept.
+ */
+static void
+report_evidence_run(struct buf *body, sqlite3_stmt *st)
+{
+	int64_t	count = sqlite3_column_int64(st, 3);
+	char	t[32];
+
+	if (count < 2)
+		return;
+	buf_printf(body, "  … and %lld more like it, the last at line %lld",
+	    (long long)(count - 1), (long long)sqlite3_column_int64(st, 4));
+	if (sqlite3_column_type(st, 5) != SQLITE_NULL) {
+		time_format_clock(sqlite3_column_int64(st, 5), t, sizeof t);
+		buf_printf(body, " (%s)", t);
+	}
+	buf_addc(body, '\n');
+}
+
 /* The evidence lines of a finding, verbatim, in one fenced block. */
 static void
 report_evidence(struct report *r, const char *ids)
@@ -496,8 +518,10 @@ report_evidence(struct report *r, const char *ids)
 
 	if (ids == NULL)
 		return;
-	st = report_cached(r, &r->evidence, "SELECT i.path, e.line, e.text"
+	st = report_cached(r, &r->evidence, "SELECT i.path, e.line, e.text,"
+	    " v.line_count, v.last_line, v.last_ts"
 	    " FROM event_lines AS e JOIN inputs AS i ON i.id = e.input_id"
+	    " JOIN events AS v ON v.id = e.id"
 	    " WHERE e.id = ?1");
 	if (st == NULL)
 		return;
@@ -522,6 +546,7 @@ report_evidence(struct report *r, const char *ids)
 			if (len > REPORT_MAX_RAW)
 				buf_printf(&body, " … (%d bytes)", len);
 			buf_addc(&body, '\n');
+			report_evidence_run(&body, st);
 			n++;
 		}
 		sqlite3_reset(st);

@@ -244,6 +244,9 @@ jr_evidence(struct jreport *jr, sqlite3_stmt *ev, const char *ids)
 			json_object_set_new(o, "line", jr_col_int(ev, 1));
 			json_object_set_new(o, "text",
 			    jr_col_string(jr, ev, 2));
+			json_object_set_new(o, "lines", jr_col_int(ev, 3));
+			json_object_set_new(o, "last_line",
+			    jr_col_int(ev, 4));
 			json_array_append_new(a, o);
 		}
 		sqlite3_reset(ev);
@@ -257,8 +260,10 @@ jr_findings(struct jreport *jr)
 	sqlite3_stmt	*st, *ev;
 	json_t		*a = json_array(), *o;
 
-	ev = jr_prepare(jr, "SELECT i.path, e.line, e.text"
+	ev = jr_prepare(jr, "SELECT i.path, e.line, e.text, v.line_count,"
+	    " coalesce(v.last_line, v.line)"
 	    " FROM event_lines AS e JOIN inputs AS i ON i.id = e.input_id"
+	    " JOIN events AS v ON v.id = e.id"
 	    " WHERE e.id = ?1");
 	st = jr_prepare(jr, "SELECT id, rule, severity, title, conn,"
 	    " first_ts, last_ts, count, summary, caused_by, evidence"

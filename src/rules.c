@@ -542,6 +542,7 @@ rules_run(struct ruleset *rs, struct store *s, char **cause)
 	size_t		 i;
 	int		 rc = -1;
 	char		*ignored = NULL;
+	double		 start;
 
 	if (rules_write_params(rs, s, cause) != 0)
 		return -1;
@@ -556,9 +557,11 @@ rules_run(struct ruleset *rs, struct store *s, char **cause)
 		goto out;
 	}
 	for (i = 0; i < rs->n; i++) {
+		start = time_elapsed();
 		if (rule_run(&rs->rules[i], db, ins, cause) != 0)
 			goto out;
-		log_debug("rule %s done", rs->rules[i].id);
+		log_debug("rule %s in %.3f s", rs->rules[i].id,
+		    time_elapsed() - start);
 	}
 	if (store_exec(s, "UPDATE findings SET caused_by = ("
 	    " SELECT c.id FROM findings AS c"

@@ -7,9 +7,15 @@
  * ends with its line count, last line, last time and the list of its line
  * numbers, so counts, time ranges and every line number survive.  A run
  * ends at any other event of its connection except the warnings that
- * arrive between frames (rate limit, rejected frames), at the end of the
+ * arrive between frames (API errors, too-early frames), at the end of the
  * input, or when its line list reaches RUNS_MAX_LIST bytes, which bounds
  * memory whatever the input's length.
+ *
+ * The warnings rules count (rate limit, rejected frames) fold too, but
+ * only with the same JSON, so a run's flags are every line's flags.  A
+ * rate-limit run also ends at a second boundary and at a gap over
+ * RUNS_BURST_SPLIT_MS: per-second counts and burst gaps (never shorter
+ * than that) are then exact over runs.
  */
 #include "config.h"
 
@@ -20,7 +26,7 @@
 #include "loganalyze.h"
 
 #define RUNS_BUCKETS	4096
-#define RUNS_SLOTS	4	/* runs open at once per connection */
+#define RUNS_SLOTS	8	/* runs open at once per connection */
 #define RUNS_MAX_LIST	(64 * 1024)
 #define RUNS_MAX_CONNS	16384	/* flush everything past this many */
 
@@ -34,6 +40,8 @@ struct run {
 	int		 level;
 	char		*msg;
 	size_t		 msg_len;
+	char		*json;		/* compared for the warnings rules count */
+	size_t		 json_len;
 	struct buf	 lines;		/* "12,15,19" */
 };
 
@@ -56,24 +64,42 @@ runs_create(void)
 	return xcalloc(1, sizeof(struct runs));
 }
 
+/* Warnings whose JSON the rules read: a run holds only identical JSON. */
+static int
+runs_keeps_json(int kind)
+{
+	return kind == K_RATE_LIMIT || kind == K_RETRIES || kind == K_NO_SESSION;
+}
+
 /*
- * Lines that may be folded into runs: the per-frame lines and whatever the
- * relay prints that the rules do not know.  Lifecycle milestones and the
- * warnings rules count stay one row per line.
+ * Lines that may be folded into runs: the per-frame lines, the warnings
+ * that come with each frame, and whatever the relay prints that the rules
+ * do not know.  Lifecycle milestones stay one row per line.
  */
 static int
 runs_is_foldable(int kind)
 {
 	return kind == K_FRAME || kind == K_AUDIO_CHUNKS || kind == K_WAITING ||
-	    kind == K_OTHER;
+	    kind == K_OTHER || runs_keeps_json(kind);
 }
 
 /* Events that arrive between a connection's frames and do not end runs. */
 static int
 runs_is_interleaved(int kind)
 {
-	return kind == K_RATE_LIMIT || kind == K_RETRIES ||
-	    kind == K_NO_SESSION || kind == K_TOO_EARLY || kind == K_API_ERROR;
+	return kind == K_TOO_EARLY || kind == K_API_ERROR;
+}
+
+/*
+ * Whether a line at ts may not join a rate-limit run that ended at
+ * last_ts: it is in another second, or too long after (see the top).
+ */
+static int
+runs_splits_burst(int64_t last_ts, int64_t ts)
+{
+	if (ts == TS_NONE || last_ts == TS_NONE)
+		return ts != last_ts;
+	return ts / 1000 != last_ts / 1000 || ts - last_ts > RUNS_BURST_SPLIT_MS;
 }
 
 static uint32_t
@@ -98,6 +124,34 @@ runs_lookup(struct runs *r, const char *conn, size_t len, uint32_t h)
 	return pp;
 }
 
+/* Whether rec is one more line of run: same kind, level and message. */
+static int
+runs_continues(const struct run *run, const struct log_record *rec)
+{
+	if (!run->used || run->kind != rec->kind ||
+	    run->level != rec->level || run->msg_len != rec->msg_len ||
+	    memcmp(run->msg, rec->msg, rec->msg_len) != 0)
+		return 0;
+	if (!runs_keeps_json(rec->kind))
+		return 1;
+	if (rec->json == NULL)
+		return run->json == NULL;
+	return run->json != NULL && run->json_len == rec->json_len &&
+	    memcmp(run->json, rec->json, rec->json_len) == 0;
+}
+
+/* Append a line number in decimal (the line list is built for every line). */
+static void
+runs_add_number(struct buf *b, uint64_t n)
+{
+	char	digits[20], *p = digits + sizeof digits;
+
+	do
+		*--p = (char)('0' + n % 10);
+	while ((n /= 10) != 0);
+	buf_add(b, p, (size_t)(digits + sizeof digits - p));
+}
+
 /* Write a run's totals to its row and forget it. */
 static int
 runs_end(struct store *s, struct run *run, char **cause)
@@ -110,6 +164,7 @@ runs_end(struct store *s, struct run *run, char **cause)
 		rc = store_update_run(s, run->id, run->count, run->last_line,
 		    run->last_ts, run->lines.data, run->lines.len, cause);
 	free(run->msg);
+	free(run->json);
 	buf_free(&run->lines);
 	memset(run, 0, sizeof *run);
 	return rc;
@@ -133,6 +188,7 @@ runs_free_conn(struct conn_runs *c)
 
 	for (i = 0; i < RUNS_SLOTS; i++) {
 		free(c->run[i].msg);
+		free(c->run[i].json);
 		buf_free(&c->run[i].lines);
 	}
 	free(c->conn);
@@ -186,7 +242,6 @@ runs_store(struct runs *r, struct store *s, int64_t input, uint64_t line,
 	struct run		*run, *slot, *victim;
 	uint32_t		 h;
 	int			 i, foldable;
-	char			 num[24];
 
 	foldable = runs_is_foldable(rec->kind);
 	if (rec->conn == NULL || (!foldable && runs_is_interleaved(rec->kind)))
@@ -226,21 +281,21 @@ runs_store(struct runs *r, struct store *s, int64_t input, uint64_t line,
 	run = victim = NULL;
 	for (i = 0; i < RUNS_SLOTS && run == NULL; i++) {
 		slot = &c->run[i];
-		if (slot->used && slot->kind == rec->kind &&
-		    slot->level == rec->level && slot->msg_len == rec->msg_len &&
-		    memcmp(slot->msg, rec->msg, rec->msg_len) == 0)
+		if (runs_continues(slot, rec))
 			run = slot;
 		else if (victim == NULL || !slot->used ||
 		    (victim->used && slot->last_line < victim->last_line))
 			victim = slot;
 	}
-	if (run != NULL && run->lines.len < RUNS_MAX_LIST) {
+	if (run != NULL && run->lines.len < RUNS_MAX_LIST &&
+	    (rec->kind != K_RATE_LIMIT ||
+	    !runs_splits_burst(run->last_ts, rec->ts))) {
 		run->count++;
 		run->last_line = line;
 		if (rec->ts != TS_NONE)
 			run->last_ts = rec->ts;
-		snprintf(num, sizeof num, ",%llu", (unsigned long long)line);
-		buf_adds(&run->lines, num);
+		buf_addc(&run->lines, ',');
+		runs_add_number(&run->lines, line);
 		*id = run->id;
 		return 0;
 	}
@@ -259,9 +314,12 @@ runs_store(struct runs *r, struct store *s, int64_t input, uint64_t line,
 	run->level = rec->level;
 	run->msg = xstrndup(rec->msg, rec->msg_len);
 	run->msg_len = rec->msg_len;
+	if (runs_keeps_json(rec->kind) && rec->json != NULL) {
+		run->json = xstrndup(rec->json, rec->json_len);
+		run->json_len = rec->json_len;
+	}
 	buf_init(&run->lines);
-	snprintf(num, sizeof num, "%llu", (unsigned long long)line);
-	buf_adds(&run->lines, num);
+	runs_add_number(&run->lines, line);
 	return 0;
 
 insert:

@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "loganalyze.h"
 
@@ -270,4 +271,14 @@ time_format_delta(int64_t ms, char *out, size_t size)
 	else
 		snprintf(out, size, "%s%lld h %02d min", sign,
 		    (long long)(ms / 3600000), (int)(ms / 60000 % 60));
+}
+
+/* Seconds on the monotonic clock, for -v timings. */
+double
+time_elapsed(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }

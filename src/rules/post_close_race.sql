@@ -8,10 +8,14 @@
 --   warnings (after retries, then no active session): the count is frames.
 -- next: Fix the close that caused it first. Then make the browser stop
 --   sending when the relay reports the session closed.
+-- A row may be a run of identical warnings (line_count lines from ts to
+-- last_ts, see src/runs.c), so counts add line_count.
 WITH rejected AS (
     SELECT r.id,
            r.conn,
            r.ts,
+           coalesce(r.last_ts, r.ts) AS end_ts,
+           r.line_count,
            r.kind,
            r.message LIKE 'REALTIME_INPUT%' AS realtime,
            (SELECT max(c.id)
@@ -29,10 +33,12 @@ per_conn AS (
            min(id) AS first_id,
            max(id) AS last_id,
            min(ts) AS first_ts,
-           max(ts) AS last_ts,
-           max(sum(kind = 'retries'), sum(kind = 'no_session' AND realtime))
-               + sum(kind = 'no_session' AND NOT realtime) AS frames,
-           count(*) AS lines
+           max(end_ts) AS last_ts,
+           max(sum((kind = 'retries') * line_count),
+               sum((kind = 'no_session' AND realtime) * line_count))
+               + sum((kind = 'no_session' AND NOT realtime) * line_count)
+               AS frames,
+           sum(line_count) AS lines
     FROM rejected
     WHERE close_id IS NOT NULL
     GROUP BY conn

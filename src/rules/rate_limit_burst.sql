@@ -2,17 +2,22 @@
 -- severity: warning
 -- title: Messages rejected by the relay's rate limiter
 -- description: One connection's "Rate limit exceeded for ..." warnings,
---   grouped into bursts (a gap over burst_gap_ms, 1 s by default, ends a
---   burst). Audio (REALTIME_INPUT audio chunks and USER_AUDIO) is limited to
---   200 messages per 1-second window per connection; other messages share
---   100 per 60 s. Every rejected audio chunk is audio the model never heard.
+--   grouped into bursts (a gap over burst_gap_ms, 1 s by default and
+--   100 ms at least, ends a burst). Audio (REALTIME_INPUT audio chunks and
+--   USER_AUDIO) is limited to 200 messages per 1-second window per
+--   connection; other messages share 100 per 60 s. Every rejected audio chunk is audio the model never heard.
 -- next: Check the client's audio chunk size and send interval (20 ms or
 --   larger chunks keep it under 200/s); check that audio is not sent twice
 --   (two capture pipelines, a replayed buffer after reconnect).
+-- A row may be a run of identical warnings (line_count lines from ts to
+-- last_ts, never across a second boundary nor a gap over 100 ms, see
+-- src/runs.c): counts add line_count, and a gap is measured from the latest
+-- line of the rows before.
 WITH rl AS (
     SELECT id,
            conn,
            ts,
+           line_count,
            substr(message, length('Rate limit exceeded for ') + 1) AS type,
            json_extract(json, '$.mimeType') AS mime,
            coalesce(json_extract(json, '$.isAudioChunk'), 0) = 1
@@ -20,9 +25,12 @@ WITH rl AS (
                OR json_extract(json, '$.mimeType') LIKE '%pcm%'
                OR json_extract(json, '$.mimeType') LIKE '%rate=%'
                OR message LIKE '%USER_AUDIO' AS audio,
-           CASE WHEN ts - lag(ts) OVER (PARTITION BY conn ORDER BY id)
+           CASE WHEN ts - max(coalesce(last_ts, ts)) OVER (
+                         PARTITION BY conn ORDER BY id
+                         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
                      > (SELECT value FROM params WHERE key = 'burst_gap_ms')
-                THEN 1 ELSE 0 END AS brk
+                THEN 1 ELSE 0 END AS brk,
+           coalesce(last_ts, ts) AS end_ts
     FROM ev
     WHERE kind = 'rate_limit'
       AND conn IS NOT NULL
@@ -34,7 +42,7 @@ numbered AS (
     FROM rl
 ),
 per_second AS (
-    SELECT conn, burst, count(*) AS n
+    SELECT conn, burst, sum(line_count) AS n
     FROM numbered
     GROUP BY conn, burst, ts / 1000
 ),
@@ -49,8 +57,8 @@ bursts AS (
            min(id) AS first_id,
            max(id) AS last_id,
            min(ts) AS first_ts,
-           max(ts) AS last_ts,
-           count(*) AS n,
+           max(end_ts) AS last_ts,
+           sum(line_count) AS n,
            max(audio) AS audio,
            replace(group_concat(DISTINCT type), ',', ', ') AS types,
            replace(group_concat(DISTINCT mime), ',', ', ') AS mimes
