@@ -96,14 +96,52 @@ ingest_open_entry(struct ingest *ing, enum input_status is,
 }
 
 static int
-ingest_sample(struct ingest *ing, struct store *s, int64_t input,
-    uint64_t line, unsigned *taken, const char *reason, const char *text,
-    size_t len, char **cause)
+ingest_sample(struct ingest *ing, struct handoff *h, uint64_t line,
+    unsigned *taken, const char *reason, const char *text, size_t len)
 {
 	if (*taken >= ing->opt.max_samples)
 		return 0;
 	(*taken)++;
-	return store_insert_sample(s, input, line, reason, text, len, cause);
+	return handoff_sample(h, line, reason, text, len);
+}
+
+/* The storing side of one input (see handoff.c). */
+struct ingest_sink {
+	struct ingest	*ing;
+	struct store	*s;
+	int64_t		 input_id;
+	int64_t		 last_event;	/* the row continuations count on */
+};
+
+static int
+ingest_store_items(void *arg, const struct handoff_item *it, size_t n,
+    char **cause)
+{
+	struct ingest_sink	*k = arg;
+	size_t			 i;
+	int			 rc = 0;
+
+	for (i = 0; i < n && rc == 0; i++, it++) {
+		switch (it->type) {
+		case HANDOFF_EVENT:
+			rc = runs_store(k->ing->runs, k->s, k->input_id,
+			    it->line, &it->rec, &it->env, &k->last_event,
+			    cause);
+			break;
+		case HANDOFF_SAMPLE:
+			rc = store_insert_sample(k->s, k->input_id, it->line,
+			    it->reason, it->text, it->len, cause);
+			break;
+		case HANDOFF_CONTINUATIONS:
+			rc = store_add_continuations(k->s, k->last_event,
+			    it->n, cause);
+			break;
+		}
+		if (rc != 0)
+			xprefix(cause, "line %llu",
+			    (unsigned long long)it->line);
+	}
+	return rc;
 }
 
 /*
@@ -193,6 +231,8 @@ ingest_file(struct ingest *ing, struct store *s, const char *path,
     struct input_stats *st, char **cause)
 {
 	struct input		*in = NULL;
+	struct handoff		*h = NULL;
+	struct ingest_sink	 sink;
 	struct input_scan	 sc;
 	struct stat		 sb;
 	struct store_known	 known;
@@ -201,11 +241,11 @@ ingest_file(struct ingest *ing, struct store *s, const char *path,
 	const char		*line;
 	size_t			 len, full;
 	uint64_t		 lineno, cont_run = 0;
-	int64_t			 input_id, last_event = 0;
+	int64_t			 input_id;
 	unsigned		 bad_taken = 0, json_taken = 0;
 	int			 prev_event = 0, rc = -1, fit, by_content;
 	enum input_status	 is;
-	char			 reason[200];
+	char			 reason[200], *store_cause = NULL;
 
 	memset(st, 0, sizeof *st);
 	memset(&sc, 0, sizeof sc);
@@ -242,6 +282,11 @@ ingest_file(struct ingest *ing, struct store *s, const char *path,
 		goto out;
 	if (by_content)
 		input_set_limit(in, sc.bytes);
+	memset(&sink, 0, sizeof sink);
+	sink.ing = ing;
+	sink.s = s;
+	sink.input_id = input_id;
+	h = handoff_create(ingest_store_items, &sink, ing->opt.threads > 1);
 
 	while ((is = input_getline(in, &line, &len, &full, cause)) ==
 	    INPUT_LINE || ingest_open_entry(ing, is, st, &line, &len, &full)) {
@@ -260,8 +305,8 @@ ingest_file(struct ingest *ing, struct store *s, const char *path,
 			prev_event = 0;
 			snprintf(reason, sizeof reason,
 			    "line too long (%zu bytes)", full);
-			if (ingest_sample(ing, s, input_id, lineno, &bad_taken,
-			    reason, line, len, cause) != 0)
+			if (ingest_sample(ing, h, lineno, &bad_taken, reason,
+			    line, len) != 0)
 				goto out;
 			continue;
 		}
@@ -283,9 +328,8 @@ ingest_file(struct ingest *ing, struct store *s, const char *path,
 		if (fit != FORMATS_TEXT) {
 			st->unparsed++;
 			prev_event = 0;
-			if (ingest_sample(ing, s, input_id, lineno, &bad_taken,
-			    "does not fit the input format", line, len,
-			    cause) != 0)
+			if (ingest_sample(ing, h, lineno, &bad_taken,
+			    "does not fit the input format", line, len) != 0)
 				goto out;
 			continue;
 		}
@@ -307,17 +351,16 @@ ingest_file(struct ingest *ing, struct store *s, const char *path,
 		case PARSE_NOMATCH:
 			st->unparsed++;
 			prev_event = 0;
-			if (ingest_sample(ing, s, input_id, lineno, &bad_taken,
+			if (ingest_sample(ing, h, lineno, &bad_taken,
 			    ingest_reason(rec.text, rec.text_len), rec.text,
-			    rec.text_len, cause) != 0)
+			    rec.text_len) != 0)
 				goto out;
 			break;
 		case PARSE_EVENT:
 			if (rec.ts_src == TSSRC_LINE)
 				formats_note_time(ing->formats, rec.ts);
 			if (cont_run > 0) {
-				if (store_add_continuations(s, last_event,
-				    cont_run, cause) != 0)
+				if (handoff_continuations(h, cont_run) != 0)
 					goto out;
 				cont_run = 0;
 			}
@@ -331,13 +374,11 @@ ingest_file(struct ingest *ing, struct store *s, const char *path,
 				st->json_errors++;
 				snprintf(reason, sizeof reason,
 				    "invalid JSON: %s", rec.json_error);
-				if (ingest_sample(ing, s, input_id, lineno,
-				    &json_taken, reason, rec.text,
-				    rec.text_len, cause) != 0)
+				if (ingest_sample(ing, h, lineno, &json_taken,
+				    reason, rec.text, rec.text_len) != 0)
 					goto out;
 			}
-			if (runs_store(ing->runs, s, input_id, lineno, &rec,
-			    &env, &last_event, cause) != 0)
+			if (handoff_event(h, lineno, &rec, &env) != 0)
 				goto out;
 			st->events++;
 			prev_event = 1;
@@ -354,9 +395,14 @@ ingest_file(struct ingest *ing, struct store *s, const char *path,
 		    path);
 		goto out;
 	}
-	if (cont_run > 0 &&
-	    store_add_continuations(s, last_event, cont_run, cause) != 0)
+	if (cont_run > 0 && handoff_continuations(h, cont_run) != 0)
 		goto out;
+	/* from here on, the store is this thread's again */
+	if (handoff_finish(h, &store_cause) != 0) {
+		h = NULL;
+		goto out;
+	}
+	h = NULL;
 	if (ing->opt.progress && st->lines >= INGEST_PROGRESS_EVERY)
 		fputc('\n', stderr);
 	st->bytes = input_bytes(in);
@@ -365,14 +411,22 @@ ingest_file(struct ingest *ing, struct store *s, const char *path,
 		*cause = xasprintf("%s: changed while it was read", path);
 		goto out;
 	}
-	if (runs_flush(ing->runs, s, cause) != 0 ||
+	if (runs_flush(ing->runs, s, &store_cause) != 0 ||
 	    store_end_input(s, input_id, st, by_content ? sc.hash : NULL,
-	    cause) != 0)
+	    &store_cause) != 0)
 		goto out;
 	if (st->disposition == INGEST_RESUMED)
 		ingest_note(ing, s, path, st, &known);
 	rc = 0;
 out:
+	if (h != NULL)
+		handoff_finish(h, &store_cause);
+	if (store_cause != NULL) {
+		/* a store error first, else what stopped the reading */
+		free(*cause);
+		*cause = store_cause;
+		xprefix(cause, "%s", path);
+	}
 	if (rc != 0) {
 		runs_flush(ing->runs, NULL, NULL);
 		store_abort_input(s);

@@ -41,6 +41,8 @@ char	*xstrdup(const char *);
 char	*xstrndup(const char *, size_t);
 char	*xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
 char	*xvasprintf(const char *, va_list) __attribute__((format(printf, 1, 0)));
+void	 xprefix(char **, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
 
 /* buf.c */
 struct buf {
@@ -316,6 +318,33 @@ int	 runs_store(struct runs *, struct store *, int64_t, uint64_t,
 int	 runs_flush(struct runs *, struct store *, char **);
 void	 runs_free(struct runs *);
 
+/* handoff.c */
+enum handoff_type {
+	HANDOFF_EVENT,
+	HANDOFF_SAMPLE,
+	HANDOFF_CONTINUATIONS
+};
+struct handoff_item {
+	int			 type;		/* enum handoff_type */
+	uint64_t		 line;
+	struct log_record	 rec;		/* HANDOFF_EVENT */
+	struct envelope		 env;		/* HANDOFF_EVENT: no text */
+	const char		*reason;	/* HANDOFF_SAMPLE */
+	const char		*text;
+	size_t			 len;
+	uint64_t		 n;		/* HANDOFF_CONTINUATIONS */
+};
+typedef int (*handoff_fn)(void *, const struct handoff_item *, size_t,
+    char **);
+struct handoff;
+struct handoff *handoff_create(handoff_fn, void *, int);
+int	 handoff_event(struct handoff *, uint64_t, const struct log_record *,
+	    const struct envelope *);
+int	 handoff_sample(struct handoff *, uint64_t, const char *,
+	    const char *, size_t);
+int	 handoff_continuations(struct handoff *, uint64_t);
+int	 handoff_finish(struct handoff *, char **);
+
 /* ingest.c */
 extern volatile sig_atomic_t ingest_stop;	/* set by SIGINT, SIGTERM */
 struct ingest_options {
@@ -323,6 +352,7 @@ struct ingest_options {
 	unsigned	 max_samples;	/* per input and kind of problem */
 	int		 progress;	/* report progress on stderr */
 	int		 quiet;		/* no notices on stderr */
+	int		 threads;	/* 2: parse and store on two threads */
 };
 struct ingest;
 struct ingest *ingest_create(const struct ingest_options *, char **);

@@ -64,6 +64,7 @@ enum {
 	OPT_INPUT_FORMAT,
 	OPT_BURST_GAP,
 	OPT_SAMPLES,
+	OPT_THREADS,
 	OPT_VERSION,
 	OPT_INGEST_ONLY
 };
@@ -80,6 +81,7 @@ static const struct option long_options[] = {
 	{ "input-format", required_argument, NULL, OPT_INPUT_FORMAT },
 	{ "burst-gap", required_argument, NULL, OPT_BURST_GAP },
 	{ "samples", required_argument, NULL, OPT_SAMPLES },
+	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -132,6 +134,9 @@ usage(FILE *f)
 "                         -o name (short, short-iso, cat, json, export, ...)\n"
 "      --samples N        per input, how many not-log lines and how many\n"
 "                         invalid-JSON lines to quote (default 5 each)\n"
+"      --threads N        2: parse on one thread and store on another\n"
+"                         (the default with two CPUs or more); 1: one\n"
+"                         thread\n"
 "\n"
 "  -h, --help             this help\n"
 "      --version          version and library versions\n"
@@ -195,6 +200,8 @@ parse_options(int argc, char **argv, struct options *o)
 	o->burst_gap_ms = 1000;
 	o->ingest.envelope = ENV_AUTO;
 	o->ingest.max_samples = 5;
+	/* a second thread only pays when it has a CPU of its own */
+	o->ingest.threads = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1;
 	/* getopt names argv[0] in its messages: make it our name */
 	argv[0] = (char *)"loganalyze";
 	while ((c = getopt_long(argc, argv, "o:qvh", long_options,
@@ -249,6 +256,10 @@ parse_options(int argc, char **argv, struct options *o)
 		case OPT_SAMPLES:
 			o->ingest.max_samples = (unsigned)parse_number(optarg,
 			    "--samples", 0, 100000);
+			break;
+		case OPT_THREADS:
+			o->ingest.threads = (int)parse_number(optarg,
+			    "--threads", 1, 2);
 			break;
 		case 'q':
 			o->quiet = 1;

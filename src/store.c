@@ -650,8 +650,10 @@ store_end_input(struct store *s, int64_t id, const struct input_stats *is,
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return store_error(s, "inputs", cause);
-	if (store_exec(s, "COMMIT", cause) != 0)
+	if (store_exec(s, "COMMIT", cause) != 0) {
+		xprefix(cause, "cannot commit");
 		return -1;
+	}
 	s->in_txn = 0;
 	return 0;
 }

@@ -106,3 +106,21 @@ xasprintf(const char *fmt, ...)
 	va_end(ap);
 	return p;
 }
+
+/*
+ * Put "what: " in front of the message in *msg (an error cause, say), what
+ * being formatted from fmt.
+ */
+void
+xprefix(char **msg, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*what, *old = *msg;
+
+	va_start(ap, fmt);
+	what = xvasprintf(fmt, ap);
+	va_end(ap);
+	*msg = xasprintf("%s: %s", what, old);
+	free(what);
+	free(old);
+}

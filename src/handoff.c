@@ -1,0 +1,343 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Handing parsed lines from the thread that reads them to the thread that
+ * stores them.  Reading, unwrapping and parsing a line costs about as much
+ * as storing it in SQLite, so on two CPUs each side gets one.
+ *
+ * The reading side copies each event, sample or continuation count into a
+ * batch (the record's strings into the batch's arena, so the line buffer
+ * can be reused at once) and, when the batch is full, passes it over and
+ * fills the other one.  Two batches bound the memory whatever the input's
+ * length.  Without a thread, a full batch is stored at once by the caller.
+ * The storing side's first error stops it; the reading side learns it at
+ * the next handover and gets the message from handoff_finish.
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "loganalyze.h"
+
+#define HANDOFF_ITEMS	4096
+#define HANDOFF_ARENA	(1024 * 1024)
+
+struct batch {
+	struct handoff_item	*item;
+	size_t			 n;
+	char			*arena;
+	size_t			 used;
+	size_t			 size;
+	int			 full;	/* waiting to be stored */
+};
+
+struct handoff {
+	handoff_fn		 fn;
+	void			*arg;
+	int			 threaded;
+	pthread_t		 thread;
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 cond;
+	struct batch		 batch[2];
+	int			 filling;	/* the batch being filled */
+	int			 done;		/* nothing more will come */
+	int			 failed;
+	char			*cause;
+};
+
+static void
+batch_init(struct batch *b)
+{
+	b->item = xcalloc(HANDOFF_ITEMS, sizeof *b->item);
+	b->arena = xmalloc(HANDOFF_ARENA);
+	b->size = HANDOFF_ARENA;
+}
+
+/*
+ * Store one batch, unless an earlier one failed.  Returns 0, or -1 with the
+ * message in *cause.
+ */
+static int
+handoff_store(struct handoff *h, struct batch *b, int failed, char **cause)
+{
+	int	rc = 0;
+
+	if (!failed)
+		rc = h->fn(h->arg, b->item, b->n, cause);
+	b->n = 0;
+	b->used = 0;
+	return rc;
+}
+
+/* Keep the first error (under the lock when there is a thread). */
+static void
+handoff_fail(struct handoff *h, char *cause)
+{
+	if (h->failed)
+		free(cause);
+	else {
+		h->failed = 1;
+		h->cause = cause;
+	}
+}
+
+static void *
+handoff_main(void *arg)
+{
+	struct handoff	*h = arg;
+	struct batch	*b;
+	char		*cause;
+	int		 next = 0, failed, rc;
+
+	pthread_mutex_lock(&h->lock);
+	for (;;) {
+		b = &h->batch[next];
+		while (!b->full && !h->done)
+			pthread_cond_wait(&h->cond, &h->lock);
+		if (!b->full)
+			break;
+		failed = h->failed;
+		pthread_mutex_unlock(&h->lock);
+		cause = NULL;
+		rc = handoff_store(h, b, failed, &cause);
+		pthread_mutex_lock(&h->lock);
+		if (rc != 0)
+			handoff_fail(h, cause);
+		b->full = 0;
+		pthread_cond_broadcast(&h->cond);
+		next = !next;
+	}
+	pthread_mutex_unlock(&h->lock);
+	return NULL;
+}
+
+/*
+ * fn stores n items; it runs on a thread of its own when threaded is set
+ * (and the thread can be made), else on the caller's.
+ */
+struct handoff *
+handoff_create(handoff_fn fn, void *arg, int threaded)
+{
+	struct handoff	*h;
+
+	h = xcalloc(1, sizeof *h);
+	h->fn = fn;
+	h->arg = arg;
+	batch_init(&h->batch[0]);
+	batch_init(&h->batch[1]);
+	if (threaded) {
+		pthread_mutex_init(&h->lock, NULL);
+		pthread_cond_init(&h->cond, NULL);
+		if (pthread_create(&h->thread, NULL, handoff_main, h) == 0)
+			h->threaded = 1;
+		else {
+			log_debug("no storing thread: reading and storing "
+			    "on one");
+			pthread_cond_destroy(&h->cond);
+			pthread_mutex_destroy(&h->lock);
+		}
+	}
+	return h;
+}
+
+/*
+ * Pass the batch being filled on and take the other one once it has been
+ * stored.  -1 when storing has failed.
+ */
+static int
+handoff_submit(struct handoff *h)
+{
+	struct batch	*b = &h->batch[h->filling];
+	char		*cause = NULL;
+	int		 failed;
+
+	if (!h->threaded) {
+		if (handoff_store(h, b, h->failed, &cause) != 0)
+			handoff_fail(h, cause);
+		return h->failed ? -1 : 0;
+	}
+	pthread_mutex_lock(&h->lock);
+	if (b->n == 0) {
+		failed = h->failed;
+		pthread_mutex_unlock(&h->lock);
+		return failed ? -1 : 0;
+	}
+	b->full = 1;
+	pthread_cond_broadcast(&h->cond);
+	h->filling = !h->filling;
+	b = &h->batch[h->filling];
+	while (b->full)
+		pthread_cond_wait(&h->cond, &h->lock);
+	failed = h->failed;
+	pthread_mutex_unlock(&h->lock);
+	b->n = 0;
+	b->used = 0;
+	return failed ? -1 : 0;
+}
+
+/*
+ * A slot for one item with room for need bytes of strings, handing the
+ * batch over first when it is full.  NULL when storing has failed.
+ */
+static struct handoff_item *
+handoff_slot(struct handoff *h, size_t need)
+{
+	struct batch	*b = &h->batch[h->filling];
+
+	if (b->n == HANDOFF_ITEMS || b->size - b->used < need) {
+		if (handoff_submit(h) != 0)
+			return NULL;
+		b = &h->batch[h->filling];
+	}
+	if (b->size < need) {
+		/* an empty batch: nothing points into its arena yet */
+		free(b->arena);
+		b->arena = xmalloc(need);
+		b->size = need;
+	}
+	memset(&b->item[b->n], 0, sizeof b->item[b->n]);
+	return &b->item[b->n++];
+}
+
+/* Copy len bytes and a NUL into the arena of the batch being filled. */
+static const char *
+handoff_copy(struct handoff *h, const char *s, size_t len)
+{
+	struct batch	*b = &h->batch[h->filling];
+	char		*d = b->arena + b->used;
+
+	if (len > 0)
+		memcpy(d, s, len);
+	d[len] = '\0';
+	b->used += len + 1;
+	return d;
+}
+
+/* Bytes a string takes in the arena, unless it lies inside text. */
+static size_t
+handoff_size(const char *s, size_t len, const struct log_record *r)
+{
+	if (s == NULL || (s >= r->text && s + len <= r->text + r->text_len))
+		return 0;
+	return len + 1;
+}
+
+/* The copy of s: inside the copied text where it was inside the text. */
+static const char *
+handoff_rebase(struct handoff *h, const char *s, size_t len,
+    const struct log_record *r, const char *text)
+{
+	if (s == NULL)
+		return NULL;
+	if (s >= r->text && s + len <= r->text + r->text_len)
+		return text + (s - r->text);
+	return handoff_copy(h, s, len);
+}
+
+/* An event, with copies of its strings.  -1 when storing has failed. */
+int
+handoff_event(struct handoff *h, uint64_t line, const struct log_record *r,
+    const struct envelope *env)
+{
+	struct handoff_item	*it;
+	struct log_record	*c;
+	size_t			 need, elen;
+	const char		*text;
+
+	elen = r->json_error != NULL ? strlen(r->json_error) : 0;
+	need = r->text_len + 1 +
+	    handoff_size(r->proc, r->proc_len, r) +
+	    handoff_size(r->msg, r->msg_len, r) +
+	    handoff_size(r->json, r->json_len, r) +
+	    handoff_size(r->json_error, elen, r) +
+	    handoff_size(r->conn, r->conn_len, r) +
+	    (env->host != NULL ? strlen(env->host) + 1 : 0) +
+	    (env->unit != NULL ? strlen(env->unit) + 1 : 0);
+	if ((it = handoff_slot(h, need)) == NULL)
+		return -1;
+	it->type = HANDOFF_EVENT;
+	it->line = line;
+	c = &it->rec;
+	*c = *r;
+	text = handoff_copy(h, r->text, r->text_len);
+	c->text = text;
+	c->proc = handoff_rebase(h, r->proc, r->proc_len, r, text);
+	c->msg = handoff_rebase(h, r->msg, r->msg_len, r, text);
+	c->json = handoff_rebase(h, r->json, r->json_len, r, text);
+	c->json_error = handoff_rebase(h, r->json_error, elen, r, text);
+	c->conn = handoff_rebase(h, r->conn, r->conn_len, r, text);
+	it->env = *env;
+	it->env.text = NULL;	/* the stored record has what it needs */
+	it->env.len = 0;
+	if (env->host != NULL)
+		it->env.host = handoff_copy(h, env->host, strlen(env->host));
+	if (env->unit != NULL)
+		it->env.unit = handoff_copy(h, env->unit, strlen(env->unit));
+	return 0;
+}
+
+/* A line kept as a sample, and why.  -1 when storing has failed. */
+int
+handoff_sample(struct handoff *h, uint64_t line, const char *reason,
+    const char *text, size_t len)
+{
+	struct handoff_item	*it;
+	size_t			 rlen = strlen(reason);
+
+	if ((it = handoff_slot(h, rlen + 1 + len + 1)) == NULL)
+		return -1;
+	it->type = HANDOFF_SAMPLE;
+	it->line = line;
+	it->reason = handoff_copy(h, reason, rlen);
+	it->text = handoff_copy(h, text, len);
+	it->len = len;
+	return 0;
+}
+
+/* n continuation lines of the last event.  -1 when storing has failed. */
+int
+handoff_continuations(struct handoff *h, uint64_t n)
+{
+	struct handoff_item	*it;
+
+	if ((it = handoff_slot(h, 0)) == NULL)
+		return -1;
+	it->type = HANDOFF_CONTINUATIONS;
+	it->n = n;
+	return 0;
+}
+
+/*
+ * Store what is left, wait for the storing side to finish and free h.
+ * Returns 0, or -1 with the storing side's first error in *cause.
+ */
+int
+handoff_finish(struct handoff *h, char **cause)
+{
+	int	rc;
+
+	if (h == NULL)
+		return 0;
+	handoff_submit(h);
+	if (h->threaded) {
+		pthread_mutex_lock(&h->lock);
+		h->done = 1;
+		pthread_cond_broadcast(&h->cond);
+		pthread_mutex_unlock(&h->lock);
+		pthread_join(h->thread, NULL);
+		pthread_cond_destroy(&h->cond);
+		pthread_mutex_destroy(&h->lock);
+	}
+	rc = h->failed ? -1 : 0;
+	if (rc != 0)
+		*cause = h->cause;
+	else
+		free(h->cause);
+	free(h->batch[0].item);
+	free(h->batch[0].arena);
+	free(h->batch[1].item);
+	free(h->batch[1].arena);
+	free(h);
+	return rc;
+}
