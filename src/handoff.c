@@ -196,7 +196,6 @@ handoff_slot(struct handoff *h, size_t need)
 		b->arena = xmalloc(need);
 		b->size = need;
 	}
-	memset(&b->item[b->n], 0, sizeof b->item[b->n]);
 	return &b->item[b->n++];
 }
 
@@ -258,6 +257,7 @@ handoff_event(struct handoff *h, uint64_t line, const struct log_record *r,
 		return -1;
 	it->type = HANDOFF_EVENT;
 	it->line = line;
+	it->n = 0;
 	c = &it->rec;
 	*c = *r;
 	text = handoff_copy(h, r->text, r->text_len);
@@ -289,21 +289,26 @@ handoff_sample(struct handoff *h, uint64_t line, const char *reason,
 		return -1;
 	it->type = HANDOFF_SAMPLE;
 	it->line = line;
+	it->n = 0;
 	it->reason = handoff_copy(h, reason, rlen);
 	it->text = handoff_copy(h, text, len);
 	it->len = len;
 	return 0;
 }
 
-/* n continuation lines of the last event.  -1 when storing has failed. */
+/*
+ * n continuation lines of the last event, told before the line at line.
+ * -1 when storing has failed.
+ */
 int
-handoff_continuations(struct handoff *h, uint64_t n)
+handoff_continuations(struct handoff *h, uint64_t line, uint64_t n)
 {
 	struct handoff_item	*it;
 
 	if ((it = handoff_slot(h, 0)) == NULL)
 		return -1;
 	it->type = HANDOFF_CONTINUATIONS;
+	it->line = line;
 	it->n = n;
 	return 0;
 }

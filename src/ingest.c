@@ -360,7 +360,8 @@ ingest_file(struct ingest *ing, struct store *s, const char *path,
 			if (rec.ts_src == TSSRC_LINE)
 				formats_note_time(ing->formats, rec.ts);
 			if (cont_run > 0) {
-				if (handoff_continuations(h, cont_run) != 0)
+				if (handoff_continuations(h, lineno,
+				    cont_run) != 0)
 					goto out;
 				cont_run = 0;
 			}
@@ -395,7 +396,8 @@ ingest_file(struct ingest *ing, struct store *s, const char *path,
 		    path);
 		goto out;
 	}
-	if (cont_run > 0 && handoff_continuations(h, cont_run) != 0)
+	if (cont_run > 0 && handoff_continuations(h, input_lineno(in),
+	    cont_run) != 0)
 		goto out;
 	/* from here on, the store is this thread's again */
 	if (handoff_finish(h, &store_cause) != 0) {

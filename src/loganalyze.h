@@ -342,7 +342,7 @@ int	 handoff_event(struct handoff *, uint64_t, const struct log_record *,
 	    const struct envelope *);
 int	 handoff_sample(struct handoff *, uint64_t, const char *,
 	    const char *, size_t);
-int	 handoff_continuations(struct handoff *, uint64_t);
+int	 handoff_continuations(struct handoff *, uint64_t, uint64_t);
 int	 handoff_finish(struct handoff *, char **);
 
 /* ingest.c */

@@ -102,14 +102,25 @@ runs_splits_burst(int64_t last_ts, int64_t ts)
 	return ts / 1000 != last_ts / 1000 || ts - last_ts > RUNS_BURST_SPLIT_MS;
 }
 
+/*
+ * Every stored line hashes its connection id, so eight bytes at a time: a
+ * byte-wise hash spends more here than the lookup it serves.
+ */
 static uint32_t
 runs_hash(const char *s, size_t len)
 {
-	uint32_t	h = 2166136261u;	/* FNV-1a */
+	const uint64_t	k = 0x9e3779b97f4a7c15ull;
+	uint64_t	h = len * k, w;
 
-	while (len-- > 0)
-		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h;
+	for (; len >= 8; s += 8, len -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * k;
+		h ^= h >> 29;
+	}
+	w = 0;
+	memcpy(&w, s, len);
+	h = (h ^ w) * k;
+	return (uint32_t)(h ^ (h >> 32));
 }
 
 static struct conn_runs **
