@@ -75,8 +75,11 @@ CREATE TABLE IF NOT EXISTS samples (
 	text		TEXT NOT NULL
 );
 
--- Rebuilt by every analysis, over the --since/--until window.
-CREATE TABLE IF NOT EXISTS connections (
+-- Rebuilt by every analysis, over the --since/--until window, in this
+-- run's temporary schema: two runs on one database with different windows
+-- each see their own.  (A version 2 database made before may also hold
+-- main.connections and main.findings, unused: the temporary ones hide them.)
+CREATE TEMP TABLE IF NOT EXISTS connections (
 	conn		TEXT PRIMARY KEY,
 	first_id	INTEGER,
 	last_id		INTEGER,
@@ -100,7 +103,7 @@ CREATE TABLE IF NOT EXISTS connections (
 	outcome		TEXT
 );
 
-CREATE TABLE IF NOT EXISTS findings (
+CREATE TEMP TABLE IF NOT EXISTS findings (
 	id		INTEGER PRIMARY KEY,
 	rule		TEXT NOT NULL,
 	severity	TEXT NOT NULL,
@@ -119,6 +122,6 @@ CREATE TABLE IF NOT EXISTS findings (
 
 -- The report looks findings up by connection, by the event they start at
 -- and by their cause.
-CREATE INDEX IF NOT EXISTS findings_conn ON findings (conn);
-CREATE INDEX IF NOT EXISTS findings_anchor ON findings (anchor_event);
-CREATE INDEX IF NOT EXISTS findings_cause ON findings (caused_by);
+CREATE INDEX IF NOT EXISTS temp.findings_conn ON findings (conn);
+CREATE INDEX IF NOT EXISTS temp.findings_anchor ON findings (anchor_event);
+CREATE INDEX IF NOT EXISTS temp.findings_cause ON findings (caused_by);
