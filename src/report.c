@@ -236,7 +236,8 @@ static void
 report_inputs(struct report *r)
 {
 	sqlite3_stmt	*st;
-	int64_t		 n;
+	int64_t		 n, attributed = 0, unattributed = 0;
+	int64_t		 year_inferred = 0;
 
 	buf_adds(r->out, "## Inputs\n\n"
 	    "| input | lines | events | continuation lines | blank "
@@ -285,20 +286,30 @@ report_inputs(struct report *r)
 		buf_addc(r->out, '\n');
 	}
 
-	n = report_scalar(r, "SELECT count(*) FROM ev WHERE attributed = 1");
+	/* one pass over the window for the three notes below */
+	st = report_prepare(r, "SELECT coalesce(sum(attributed = 1), 0),"
+	    " coalesce(sum(conn IS NULL AND"
+	    "  kind NOT IN ('other', 'safe_send', 'uncaught')), 0),"
+	    " coalesce(sum(CASE WHEN ts_source = 'envelope-year-inferred'"
+	    "  THEN line_count END), 0) FROM ev");
+	if (report_step(r, st)) {
+		attributed = sqlite3_column_int64(st, 0);
+		unattributed = sqlite3_column_int64(st, 1);
+		year_inferred = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	n = attributed;
 	if (n > 0)
 		buf_printf(r->out, "%lld line%s without a connection id %s "
 		    "attributed to the only connection open at that point "
 		    "(marked \"attributed\" in the timelines).\n\n",
 		    (long long)n, n == 1 ? "" : "s", n == 1 ? "was" : "were");
-	n = report_scalar(r, "SELECT count(*) FROM ev WHERE conn IS NULL AND "
-	    "kind NOT IN ('other', 'safe_send', 'uncaught')");
+	n = unattributed;
 	if (n > 0)
 		buf_printf(r->out, "%lld session line%s without a connection "
 		    "id could not be attributed (no single connection was "
 		    "open at that point).\n\n", (long long)n, n == 1 ? "" : "s");
-	n = report_scalar(r, "SELECT coalesce(sum(line_count), 0) FROM ev "
-	    "WHERE ts_source = 'envelope-year-inferred'");
+	n = year_inferred;
 	if (n > 0)
 		buf_printf(r->out, "%lld line%s took %s time from "
 		    "journalctl's short prefix, which has no year: the year "
