@@ -83,6 +83,31 @@ scan_hex4(struct scan *sc)
  * A string; on success *s and *len span its contents (between the quotes)
  * and *plain says whether it holds no escapes.
  */
+/*
+ * Skip ahead eight bytes at a time while none of them is a quote, a
+ * backslash or a control character (most of every string, and every line
+ * has a few); the byte loop after it finds which one stopped it.
+ */
+static const char *
+scan_plain_run(const char *q, const char *end)
+{
+	const uint64_t	ones = 0x0101010101010101ull;
+	const uint64_t	high = 0x8080808080808080ull;
+	uint64_t	w, quote, bslash;
+
+	while (end - q >= 8) {
+		memcpy(&w, q, 8);
+		quote = w ^ (ones * '"');
+		bslash = w ^ (ones * '\\');
+		/* a byte below 0x20, or equal to '"' or '\\' (zero after ^) */
+		if ((((w - ones * 0x20) & ~w) | ((quote - ones) & ~quote) |
+		    ((bslash - ones) & ~bslash)) & high)
+			break;
+		q += 8;
+	}
+	return q;
+}
+
 static int
 scan_string(struct scan *sc, const char **s, size_t *len, int *plain)
 {
@@ -92,7 +117,7 @@ scan_string(struct scan *sc, const char **s, size_t *len, int *plain)
 	*s = sc->p;
 	*plain = 1;
 	for (;;) {
-		q = sc->p;
+		q = scan_plain_run(sc->p, sc->end);
 		while (q < sc->end && *q != '"' && *q != '\\' &&
 		    (unsigned char)*q >= 0x20)
 			q++;

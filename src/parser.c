@@ -213,6 +213,25 @@ parser_uuid_prefix(const char *s, size_t len)
 	return 1;
 }
 
+/*
+ * The first "{" after a space in m (and before a quote, with quoted), or
+ * NULL.  memchr, because memmem's setup costs more than these short
+ * messages take to scan.
+ */
+static const char *
+parser_find_json(const char *m, size_t len, int quoted)
+{
+	const char	*p = m, *end = m + len;
+
+	while ((p = memchr(p, '{', (size_t)(end - p))) != NULL) {
+		if (p > m && p[-1] == ' ' &&
+		    (!quoted || (p + 1 < end && p[1] == '"')))
+			return p;
+		p++;
+	}
+	return NULL;
+}
+
 /* Split the message from a trailing ` {json}`. */
 static void
 parser_split_json(struct log_record *r)
@@ -227,17 +246,15 @@ parser_split_json(struct log_record *r)
 		return;
 	if (m[len - 1] != '}') {
 		/* a tail cut short (a truncated capture) is a bad JSON tail */
-		brace = memmem(m, len, " {\"", 3);
+		brace = parser_find_json(m, len, 1);
 		if (brace == NULL)
 			return;
-		brace++;
 	} else if (m[0] == '{')
 		brace = m;
 	else {
-		brace = memmem(m, len, " {", 2);
+		brace = parser_find_json(m, len, 0);
 		if (brace == NULL)
 			return;
-		brace++;
 	}
 	r->json = brace;
 	r->json_len = (size_t)(m + len - brace);
