@@ -207,8 +207,14 @@ store_open(const char *path, char **cause)
 
 	s = xcalloc(1, sizeof *s);
 	s->persistent = path != NULL;
+	/*
+	 * NOMUTEX: the storing thread and the main thread take turns with
+	 * the connection (handoff.c), never at once, so SQLite need not lock
+	 * it on every call.
+	 */
 	if (sqlite3_open_v2(path != NULL ? path : "", &s->db,
-	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+	    NULL) != SQLITE_OK) {
 		*cause = xasprintf("%s: %s", path != NULL ? path : "temporary "
 		    "database", s->db != NULL ? sqlite3_errmsg(s->db) :
 		    "out of memory");
