@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Line reader over files, standard input and gzip archives (through zlib),
- * told by their first bytes, concatenated members read in a row.  Bytes
+ * Line reader over files, standard input and compressed archives: gzip
+ * through zlib, and zstd and xz when built with their libraries, told by
+ * their first bytes, concatenated members or frames read in a row.  Bytes
  * come in through read(2) into our own buffer and are decompressed as they
  * come, so a line on a pipe is handed over as soon as its newline is there,
  * and a stop signal loses nothing that was read.  A line is returned
@@ -24,16 +25,27 @@
 #include <unistd.h>
 
 #include <zlib.h>
+#ifdef HAVE_ZSTD
+#include <zstd.h>
+#include <zstd_errors.h>
+#endif
+#ifdef HAVE_LZMA
+#include <lzma.h>
+#endif
 
 #include "loganalyze.h"
 
 #define INPUT_MAX_LINE	(1024 * 1024)
 #define INPUT_CHUNK	(256 * 1024)
+/* xz -9 needs 65 MiB; a header asking for more is not a log's */
+#define INPUT_XZ_MEMLIMIT	(256 * 1024 * 1024)
 
 enum input_codec {
 	INPUT_UNKNOWN,		/* the first bytes are not read yet */
 	INPUT_PLAIN,
-	INPUT_GZIP
+	INPUT_GZIP,
+	INPUT_ZSTD,
+	INPUT_XZ
 };
 
 /* Compressed formats by their first bytes (the file name does not count). */
@@ -42,8 +54,19 @@ static const struct {
 	const char		*name;
 	const char		*magic;
 	size_t			 len;
+	int			 built;
 } input_magics[] = {
-	{ INPUT_GZIP, "gzip", "\x1f\x8b", 2 },
+	{ INPUT_GZIP, "gzip", "\x1f\x8b", 2, 1 },
+#ifdef HAVE_ZSTD
+	{ INPUT_ZSTD, "zstd", "\x28\xb5\x2f\xfd", 4, 1 },
+#else
+	{ INPUT_ZSTD, "zstd", "\x28\xb5\x2f\xfd", 4, 0 },
+#endif
+#ifdef HAVE_LZMA
+	{ INPUT_XZ, "xz", "\xfd" "7zXZ\0", 6, 1 },
+#else
+	{ INPUT_XZ, "xz", "\xfd" "7zXZ\0", 6, 0 },
+#endif
 };
 
 struct input {
@@ -63,10 +86,17 @@ struct input {
 	int		 zeof;		/* read(2) returned 0 */
 	int		 stopped;	/* a stop signal ended the reading */
 	int		 done;		/* nothing more comes out */
-	int		 member;	/* inside a gzip member */
+	int		 member;	/* inside a gzip member or zstd frame */
 	const char	*error;		/* decompression failed after zbuf */
 	z_stream	 zs;
 	int		 zs_live;
+#ifdef HAVE_ZSTD
+	ZSTD_DStream	*zd;
+#endif
+#ifdef HAVE_LZMA
+	lzma_stream	 lz;
+	int		 lz_live;
+#endif
 	uint64_t	 lineno;
 	uint64_t	 bytes;		/* of the lines returned */
 	uint64_t	 raw;		/* bytes read (decompressed), skip too */
@@ -251,6 +281,13 @@ input_sniff(struct input *in, char **cause)
 	}
 
 found:
+	if (!input_magics[i].built) {
+		*cause = xasprintf("%s: %s-compressed, but this loganalyze was "
+		    "built without %s support", in->name, input_magics[i].name,
+		    input_magics[i].name);
+		in->done = 1;
+		return -1;
+	}
 	in->codec = input_magics[i].codec;
 	return 0;
 }
@@ -317,7 +354,127 @@ input_step_gzip(struct input *in, char *dst, size_t len, size_t *made)
 	return 0;
 }
 
+#ifdef HAVE_ZSTD
+/* libzstd's error in the words of the gzip and xz ones. */
+static const char *
+input_zstd_error(size_t rc)
+{
+	switch (ZSTD_getErrorCode(rc)) {
+	case ZSTD_error_prefix_unknown:
+		return "unknown frame descriptor";
+	case ZSTD_error_corruption_detected:
+		return "compressed data is corrupt";
+	case ZSTD_error_checksum_wrong:
+		return "incorrect data check";
+	case ZSTD_error_frameParameter_windowTooLarge:
+		return "needs more than 128 MiB of memory to decompress";
+	default:
+		return ZSTD_getErrorName(rc);
+	}
+}
 
+/* One ZSTD_decompressStream call, as input_step_gzip. */
+static int
+input_step_zstd(struct input *in, char *dst, size_t len, size_t *made)
+{
+	ZSTD_inBuffer	 ib;
+	ZSTD_outBuffer	 ob;
+	size_t		 rc;
+
+	if (in->zd == NULL) {
+		in->zd = ZSTD_createDStream();
+		if (in->zd == NULL)
+			fatalx("ZSTD_createDStream: out of memory");
+		ZSTD_initDStream(in->zd);
+	}
+	ib.src = in->zbuf + in->zstart;
+	ib.size = in->zend - in->zstart;
+	ib.pos = 0;
+	ob.dst = dst;
+	ob.size = len;
+	ob.pos = *made;
+	rc = ZSTD_decompressStream(in->zd, &ob, &ib);
+	in->zstart += ib.pos;
+	if (ZSTD_isError(rc)) {
+		*made = ob.pos;
+		in->error = input_zstd_error(rc);
+		return 0;
+	}
+	if (ib.pos > 0 || ob.pos > *made) {
+		/* 0: the frame is complete and all of it is out */
+		in->member = rc != 0;
+		*made = ob.pos;
+		return 0;
+	}
+	/* nothing left to do with what it was given */
+	if (!in->zeof)
+		return 1;
+	if (in->member)
+		in->error = "unexpected end of file";
+	else
+		in->done = 1;
+	return 0;
+}
+#endif
+
+#ifdef HAVE_LZMA
+/* One lzma_code call, as input_step_gzip; the .xz streams in a row. */
+static int
+input_step_xz(struct input *in, char *dst, size_t len, size_t *made)
+{
+	lzma_stream	*lz = &in->lz;
+	lzma_ret	 rc;
+	size_t		 before = *made, avail = in->zend - in->zstart;
+
+	if (!in->lz_live) {
+		rc = lzma_stream_decoder(lz, INPUT_XZ_MEMLIMIT,
+		    LZMA_CONCATENATED);
+		if (rc != LZMA_OK)
+			fatalx("lzma_stream_decoder: out of memory");
+		in->lz_live = 1;
+	}
+	lz->next_in = in->zbuf + in->zstart;
+	lz->avail_in = avail;
+	lz->next_out = (uint8_t *)dst + *made;
+	lz->avail_out = len - *made;
+	/* the last stream is known complete only when told there is no more */
+	rc = lzma_code(lz, in->zeof ? LZMA_FINISH : LZMA_RUN);
+	in->zstart = in->zend - lz->avail_in;
+	*made = len - lz->avail_out;
+	switch (rc) {
+	case LZMA_OK:
+		if (!in->zeof && *made == before && lz->avail_in == avail)
+			return 1;
+		return 0;
+	case LZMA_STREAM_END:
+		in->done = 1;
+		return 0;
+	case LZMA_BUF_ERROR:
+		/* no progress, the second call in a row */
+		if (!in->zeof)
+			return 1;
+		in->error = "unexpected end of file";
+		return 0;
+	case LZMA_MEM_ERROR:
+		fatalx("lzma_code: out of memory");
+	case LZMA_MEMLIMIT_ERROR:
+		in->error = "needs more than 256 MiB of memory to decompress";
+		return 0;
+	case LZMA_FORMAT_ERROR:
+		in->error = "file format not recognized";
+		return 0;
+	case LZMA_OPTIONS_ERROR:
+		in->error = "unsupported compression options";
+		return 0;
+	case LZMA_DATA_ERROR:
+		in->error = "compressed data is corrupt";
+		return 0;
+	default:
+		in->error = "compressed data error";
+		return 0;
+	}
+}
+#endif
 
 /*
  * Decompress into dst, up to len bytes.  What the bytes read so far give
@@ -345,6 +502,16 @@ input_decode(struct input *in, char *dst, size_t len, char **cause)
 		case INPUT_GZIP:
 			more = input_step_gzip(in, dst, len, &made);
 			break;
+#ifdef HAVE_ZSTD
+		case INPUT_ZSTD:
+			more = input_step_zstd(in, dst, len, &made);
+			break;
+#endif
+#ifdef HAVE_LZMA
+		case INPUT_XZ:
+			more = input_step_xz(in, dst, len, &made);
+			break;
+#endif
 		default:
 			fatalx("%s: codec %d", __func__, (int)in->codec);
 		}
@@ -628,6 +795,13 @@ input_close(struct input *in)
 		return;
 	if (in->zs_live)
 		inflateEnd(&in->zs);
+#ifdef HAVE_ZSTD
+	ZSTD_freeDStream(in->zd);
+#endif
+#ifdef HAVE_LZMA
+	if (in->lz_live)
+		lzma_end(&in->lz);
+#endif
 	close(in->fd);
 	free(in->zbuf);
 	free(in->buf);
