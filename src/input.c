@@ -713,7 +713,9 @@ input_raw_bytes(const struct input *in)
 }
 
 /*
- * Next line in *line and *len; *full is its length before any cut.
+ * Next line in *line and *len; *full is its length before any cut.  After
+ * a stop signal, the lines complete when it came are still returned, but
+ * not the start of one still being written.
  */
 enum input_status
 input_getline(struct input *in, const char **line, size_t *len, size_t *full,
@@ -725,7 +727,7 @@ input_getline(struct input *in, const char **line, size_t *len, size_t *full,
 	for (;;) {
 		avail = in->end - in->start;
 		nl = memchr(in->buf + in->start, '\n', avail);
-		if (nl != NULL || (in->eof && avail > 0))
+		if (nl != NULL || (in->eof && avail > 0 && !in->stopped))
 			break;
 		if (in->eof)
 			return INPUT_EOF;

@@ -344,7 +344,7 @@ on_stop(int sig)
  * (inside a gzip member, too).
  */
 static void
-stop_while_waiting(const void *first, size_t nfirst, const char *last)
+stop_while_waiting(const void *first, size_t nfirst)
 {
 	struct sigaction	 sa, old;
 	struct input		*in;
@@ -375,9 +375,7 @@ stop_while_waiting(const void *first, size_t nfirst, const char *last)
 	}
 	CHECK(line_is(in, "one"));
 	CHECK(line_is(in, "two"));
-	/* what was read of the line being written when the signal came */
-	if (last != NULL)
-		CHECK(line_is(in, last));
+	/* "thr", the start of a line still being written, is not one */
 	CHECK(ends(in));
 	CHECK(ingest_stop);
 	alarm(0);
@@ -392,7 +390,7 @@ out:
 static void
 test_stop_while_waiting_plain(void)
 {
-	stop_while_waiting("one\ntwo\nthr", 11, "thr");
+	stop_while_waiting("one\ntwo\nthr", 11);
 }
 
 static void
@@ -402,7 +400,7 @@ test_stop_while_waiting_gzip(void)
 	size_t		first;
 
 	gzip_two("one\ntwo\nthr", "ee\n", gz, sizeof gz, &first);
-	stop_while_waiting(gz, first, "thr");
+	stop_while_waiting(gz, first);
 }
 
 /* A line of 3 MiB from a pipe: cut at 1 MiB, its whole length counted. */
