@@ -2,9 +2,11 @@
 /*
  * The list of inputs of a run, from the command line: a directory stands
  * for the log files in it, and the files of a rotated set (relay.log,
- * relay.log.1, relay.log.2.gz, or relay.log-20251210.gz) are put oldest
+ * relay.log.1, relay.log.2.gz, or relay.log-20251210.zst) are put oldest
  * first, so that reading order is time order and a session that spans two
  * files reads as one.  Other inputs keep the order they were given in.
+ * Names only order and pick files: input.c tells a compressed file by its
+ * content.
  */
 #include "config.h"
 
@@ -16,6 +18,9 @@
 #include <string.h>
 
 #include "loganalyze.h"
+
+/* What logrotate's compresscmd may add to a rotated file's name. */
+static const char	*inputset_compressed[] = { ".gz", ".zst", ".xz" };
 
 struct inputset_item {
 	char		*path;
@@ -43,6 +48,22 @@ inputset_digits(const char *s, size_t len, uint64_t *v)
 	return 1;
 }
 
+/* The length of name without a compression suffix, if it has one. */
+static size_t
+inputset_strip_compressed(const char *name, size_t len)
+{
+	size_t	i, n;
+
+	for (i = 0; i < sizeof inputset_compressed /
+	    sizeof inputset_compressed[0]; i++) {
+		n = strlen(inputset_compressed[i]);
+		if (len > n && strcmp(name + len - n,
+		    inputset_compressed[i]) == 0)
+			return len - n;
+	}
+	return len;
+}
+
 /*
  * Split a path into its rotated set and place in it: "a.log.2.gz" is the
  * set "a.log", number 2; "a.log-20251210" the same set, dated; "a.log" the
@@ -52,13 +73,12 @@ static void
 inputset_classify(struct inputset_item *it)
 {
 	const char	*p = it->path, *dot, *slash;
-	size_t		 len = strlen(p);
+	size_t		 len;
 	uint64_t	 v;
 
 	slash = strrchr(p, '/');
 	slash = slash != NULL ? slash + 1 : p;
-	if (len > 3 && strcmp(p + len - 3, ".gz") == 0)
-		len -= 3;
+	len = inputset_strip_compressed(p, strlen(p));
 	it->rank = 2;
 	it->value = 0;
 	dot = NULL;
@@ -80,7 +100,7 @@ inputset_classify(struct inputset_item *it)
 		it->value = v;
 		len = (size_t)(dot - p);
 	} else if (len < strlen(p)) {
-		/* a.log.gz: after the numbered ones, before a.log */
+		/* a.log.gz, a.log.zst: after the numbered ones, before a.log */
 		it->rank = 0;
 		it->value = UINT64_MAX;
 	}
@@ -91,7 +111,9 @@ inputset_classify(struct inputset_item *it)
 static int
 inputset_is_log_name(const char *name)
 {
-	static const char	*ends[] = { ".log", ".gz", ".txt", ".json" };
+	static const char	*ends[] = {
+		".log", ".gz", ".zst", ".xz", ".txt", ".json"
+	};
 	struct inputset_item	 it;
 	size_t			 len = strlen(name), i, n;
 	int			 yes = 0;
@@ -206,7 +228,8 @@ inputset_add_dir(struct inputset *set, struct inputset_item **items,
 	free(names);
 	if (*n == before)
 		inputset_error(set, xasprintf("%s: no log files in the "
-		    "directory (*.log, *.log.N, *.gz, *.txt, *.json)", dir));
+		    "directory (*.log, *.log.N, *.gz, *.zst, *.xz, *.txt, "
+		    "*.json)", dir));
 }
 
 /*

@@ -26,6 +26,12 @@
 #include <pcre2.h>
 #include <sqlite3.h>
 #include <zlib.h>
+#ifdef HAVE_ZSTD
+#include <zstd.h>
+#endif
+#ifdef HAVE_LZMA
+#include <lzma.h>
+#endif
 
 #include "loganalyze.h"
 
@@ -157,9 +163,23 @@ version(void)
 
 	pcre2_config_8(PCRE2_CONFIG_VERSION, pcre);
 	printf("%s\n", PACKAGE_STRING);
-	printf("sqlite %s, pcre2 %s, jansson %s, zlib %s\n",
+	printf("sqlite %s, pcre2 %s, jansson %s, zlib %s",
 	    sqlite3_libversion(), pcre, jansson_version_str(), zlibVersion());
-	printf("compressed inputs: gzip\n");
+#ifdef HAVE_ZSTD
+	printf(", zstd %s", ZSTD_versionString());
+#endif
+#ifdef HAVE_LZMA
+	printf(", xz %s", lzma_version_string());
+#endif
+	/* the formats input.c was built to read, as configure found them */
+	printf("\ncompressed inputs: gzip");
+#ifdef HAVE_ZSTD
+	printf(" zstd");
+#endif
+#ifdef HAVE_LZMA
+	printf(" xz");
+#endif
+	printf("\n");
 }
 
 static void __attribute__((format(printf, 1, 2), noreturn))

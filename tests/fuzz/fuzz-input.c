@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libFuzzer target: the line reader over plain and gzip files (input.c).
- * The input is written to a memory file and read back by path, as a
- * capture or an archive would be.  A read either ends or fails with a
- * message; no line is longer than the cut; a plain (not gzip) file comes
- * back byte for byte: its lines joined with newlines are the file.
+ * libFuzzer target: the line reader over plain, gzip, zstd and xz files
+ * (input.c).  The input is written to a memory file and read back by path,
+ * as a capture or an archive would be.  A read either ends or fails with a
+ * message naming the file; no line is longer than the cut; a plain file
+ * (one that does not start with a compressor's magic number) comes back
+ * byte for byte: its lines joined with newlines are the file.
  */
 #include "config.h"
 
@@ -16,6 +17,27 @@
 #include "fuzz.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+/* Whether input.c takes the data for plain text. */
+static int
+is_plain(const uint8_t *data, size_t size)
+{
+	static const struct {
+		const char	*magic;
+		size_t		 len;
+	} magics[] = {
+		{ "\x1f\x8b", 2 },
+		{ "\x28\xb5\x2f\xfd", 4 },
+		{ "\xfd" "7zXZ\0", 6 },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof magics / sizeof magics[0]; i++)
+		if (size >= magics[i].len &&
+		    memcmp(data, magics[i].magic, magics[i].len) == 0)
+			return 0;
+	return 1;
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -34,7 +56,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fprintf(stderr, "%s\n", cause);
 		abort();
 	}
-	plain = size < 2 || data[0] != 0x1f || data[1] != 0x8b;
+	plain = is_plain(data, size);
 	while ((is = input_getline(in, &line, &len, &full, &cause)) ==
 	    INPUT_LINE) {
 		lines++;

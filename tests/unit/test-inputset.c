@@ -55,6 +55,19 @@ test_dated(void)
 }
 
 static void
+test_compressed_names(void)
+{
+	static const char *const	 a[] = {
+		"relay.log", "relay.log.1", "relay.log.3.xz", "relay.log.2.zst",
+		"relay.log-20251209.zst", "relay.log.xz"
+	};
+
+	/* .zst and .xz, like .gz, are set aside to find the set and place */
+	CHECK(order_is(a, 6, "relay.log.3.xz relay.log.2.zst relay.log.1 "
+	    "relay.log.xz relay.log-20251209.zst relay.log"));
+}
+
+static void
 test_other_inputs_keep_their_place(void)
 {
 	static const char *const	 a[] = {
@@ -81,6 +94,7 @@ main(void)
 {
 	TEST(test_numbered);
 	TEST(test_dated);
+	TEST(test_compressed_names);
 	TEST(test_other_inputs_keep_their_place);
 	TEST(test_not_a_set);
 	return check_total_failed != 0;
