@@ -290,7 +290,11 @@ ingest_file(struct ingest *ing, struct store *s, const char *path,
 
 	while ((is = input_getline(in, &line, &len, &full, cause)) ==
 	    INPUT_LINE || ingest_open_entry(ing, is, st, &line, &len, &full)) {
-		if (ingest_stop) {
+		/*
+		 * A stopped pipe still hands over the lines it read (then
+		 * ends); a file stops here: its unread part is still there.
+		 */
+		if (ingest_stop && !input_is_stream(in)) {
 			st->partial = 1;
 			break;
 		}

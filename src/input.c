@@ -772,6 +772,16 @@ overlong:
 	return INPUT_LINE;
 }
 
+/*
+ * Whether the input is a pipe, FIFO, terminal or socket: after a stop
+ * signal it hands over the lines it holds, then ends by itself.
+ */
+int
+input_is_stream(const struct input *in)
+{
+	return in->stream;
+}
+
 const char *
 input_name(const struct input *in)
 {

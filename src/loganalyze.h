@@ -107,6 +107,7 @@ void	 input_set_limit(struct input *, uint64_t);
 uint64_t input_raw_bytes(const struct input *);
 enum input_status input_getline(struct input *, const char **, size_t *,
 	    size_t *, char **);
+int	 input_is_stream(const struct input *);
 const char *input_name(const struct input *);
 uint64_t input_lineno(const struct input *);
 uint64_t input_bytes(const struct input *);
