@@ -19,6 +19,8 @@
 #include "loganalyze.h"
 
 #define REPORT_MAX_TIMELINE	40	/* rows per connection */
+#define REPORT_MAX_VERDICTS	20	/* connections listed at the top */
+#define REPORT_VERDICT_EXAMPLES	3	/* ids per group beyond that */
 #define REPORT_MAX_EVIDENCE	6	/* lines per finding */
 #define REPORT_MAX_RAW		400	/* bytes of an evidence line */
 
@@ -33,6 +35,11 @@ struct report {
 	sqlite3_stmt	*roots;
 	sqlite3_stmt	*consequences;
 };
+
+/* The connections that get a section: those with an error or warning. */
+#define REPORT_AFFECTED \
+	" conn IN (SELECT conn FROM findings WHERE severity IN ('error'," \
+	" 'warning'))"
 
 static const char report_milestones[] =
 	"('client_connected', 'start', 'connect_model', 'connect_call', "
@@ -676,9 +683,7 @@ report_connection_findings(struct report *r, const char *conn)
 	buf_addc(r->out, '\n');
 }
 
-static const char report_affected[] =
-	" conn IN (SELECT conn FROM findings WHERE severity IN ('error',"
-	" 'warning'))";
+static const char report_affected[] = REPORT_AFFECTED;
 
 static void
 report_connections(struct report *r)
@@ -773,6 +778,65 @@ report_other_findings(struct report *r)
 }
 
 /* The opening paragraph: what happened, in a few lines. */
+/*
+ * Each connection with problems: its outcome, the titles of its root-cause
+ * findings (errors first) and of the findings they caused.
+ */
+static const char report_verdicts_sql[] =
+	"SELECT c.conn, c.first_id, c.outcome, (SELECT group_concat(t, '; ')"
+	" FROM (SELECT f.title AS t FROM findings AS f WHERE"
+	" f.conn = c.conn AND f.caused_by IS NULL AND f.severity <> 'info'"
+	" ORDER BY CASE f.severity WHEN 'error' THEN 0 ELSE 1 END, f.id))"
+	" AS roots,"
+	" (SELECT group_concat(t, '; ') FROM (SELECT lower(substr(f.title,"
+	" 1, 1)) || substr(f.title, 2) AS t FROM findings AS f"
+	" WHERE f.conn = c.conn AND f.caused_by IS NOT NULL ORDER BY f.id))"
+	" AS consequences"
+	" FROM connections AS c WHERE" REPORT_AFFECTED;
+
+/*
+ * Too many connections to list one by one at the top (a day of a busy
+ * relay): those that went wrong the same way, counted together, most
+ * first, with the first few ids; every one still has its section below.
+ */
+static void
+report_verdict_groups(struct report *r)
+{
+	sqlite3_stmt	*st;
+	char		*sql;
+
+	sql = xasprintf("WITH v AS MATERIALIZED (%s),"
+	    " g AS (SELECT outcome, roots, consequences, count(*) AS n,"
+	    "  min(first_id) AS first FROM v GROUP BY 1, 2, 3)"
+	    " SELECT g.n, g.outcome, g.roots, g.consequences,"
+	    "  (SELECT group_concat(conn, ', ') FROM (SELECT conn FROM v"
+	    "   WHERE v.outcome IS g.outcome AND v.roots IS g.roots"
+	    "   AND v.consequences IS g.consequences"
+	    "   ORDER BY first_id LIMIT %d))"
+	    " FROM g ORDER BY g.n DESC, g.first", report_verdicts_sql,
+	    REPORT_VERDICT_EXAMPLES);
+	st = report_prepare(r, sql);
+	free(sql);
+	buf_adds(r->out, "By what went wrong (each connection has its "
+	    "section below):\n\n"
+	    "| connections | outcome | root causes | consequences, not causes "
+	    "| first of them |\n"
+	    "| ---: | --- | --- | --- | --- |\n");
+	while (report_step(r, st)) {
+		buf_printf(r->out, "| %lld | ", sqlite3_column_int64(st, 0));
+		report_col(r, st, 1);
+		buf_adds(r->out, " | ");
+		report_col(r, st, 2);
+		buf_adds(r->out, " | ");
+		report_col(r, st, 3);
+		buf_adds(r->out, " | ");
+		report_col(r, st, 4);
+		buf_adds(r->out, " |\n");
+	}
+	sqlite3_finalize(st);
+	buf_addc(r->out, '\n');
+}
+
 static void
 report_verdict(struct report *r)
 {
@@ -799,15 +863,12 @@ report_verdict(struct report *r)
 	    (long long)conns, conns == 1 ? "" : "s", (long long)affected);
 	if (affected == 0)
 		return;
-	sql = xasprintf("SELECT c.conn, c.outcome, (SELECT group_concat(t, "
-	    "'; ') FROM (SELECT f.title AS t FROM findings AS f WHERE "
-	    "f.conn = c.conn AND f.caused_by IS NULL AND f.severity <> 'info'"
-	    " ORDER BY CASE f.severity WHEN 'error' THEN 0 ELSE 1 END, f.id)),"
-	    " (SELECT group_concat(t, '; ') FROM (SELECT lower(substr(f.title,"
-	    " 1, 1)) || substr(f.title, 2) AS t FROM findings AS f"
-	    " WHERE f.conn = c.conn AND f.caused_by IS NOT NULL ORDER BY f.id))"
-	    " FROM connections AS c WHERE %s ORDER BY c.first_id",
-	    report_affected);
+	if (affected > REPORT_MAX_VERDICTS) {
+		report_verdict_groups(r);
+		return;
+	}
+	sql = xasprintf("SELECT conn, outcome, roots, consequences"
+	    " FROM (%s) ORDER BY first_id", report_verdicts_sql);
 	st = report_prepare(r, sql);
 	free(sql);
 	while (report_step(r, st)) {
