@@ -279,6 +279,10 @@ bench()
 	echo
 	measure "la-report$tag" "loganalyze FILE (markdown report)" 0 \
 	    "$LOGANALYZE" "$log"
+	if "$LOGANALYZE" --help 2>&1 | grep -q -- '--threads'; then
+		measure "la-report1$tag" "loganalyze --threads 1 FILE" 0 \
+		    "$LOGANALYZE" --threads 1 "$log"
+	fi
 	if [ -n "$ingest_opt" ]; then
 		measure "la-ingest$tag" "$ingest_label" 0 \
 		    "$LOGANALYZE" "$ingest_opt" "$log"
