@@ -377,8 +377,19 @@ int	 severity_from_name(const char *);
 const char *severity_name(int);
 void	 rules_free(struct ruleset *);
 
+/* output.c */
+struct output;
+struct output *output_open(const char *, char **);
+int	 output_write(struct output *, struct buf *, char **);
+int	 output_flush(struct output *, struct buf *, char **);
+struct json_t;
+void	 output_json(struct buf *, struct json_t *, int);
+int	 output_close(struct output *, char **);
+void	 output_abort(struct output *);
+
 /* report.c */
-int	 report_markdown(struct store *, struct buf *, char **);
+int	 report_markdown(struct store *, struct buf *, struct output *,
+	    char **);
 void	 md_escape_cell(struct buf *, const char *, size_t);
 
 /* report_compare.c */
@@ -388,9 +399,11 @@ int	 report_compare_prepare(struct store *, struct ruleset *, int64_t,
 int	 report_compare(struct store *, struct buf *, char **);
 
 /* report_json.c */
-int	 report_json(struct store *, struct buf *, char **);
+int	 report_json(struct store *, struct buf *, struct output *,
+	    char **);
 
 /* query.c */
-int	 query_run(struct store *, const char *, int, struct buf *, char **);
+int	 query_run(struct store *, const char *, int, struct buf *,
+	    struct output *, char **);
 
 #endif

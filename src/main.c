@@ -307,89 +307,6 @@ parse_options(int argc, char **argv, struct options *o)
 	o->ingest.quiet = o->quiet;
 }
 
-/* Write all of b to fd; -1 with errno set on failure. */
-static int
-write_all(int fd, const struct buf *b)
-{
-	size_t	off = 0;
-	ssize_t	n;
-
-	while (off < b->len) {
-		n = write(fd, b->data + off, b->len - off);
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		off += (size_t)n;
-	}
-	return 0;
-}
-
-/*
- * Write the report to stdout, or to path.  A regular file (or a new one) is
- * written to a temporary file in the same directory and renamed over path,
- * so a reader never sees half a report; anything else (a device, a FIFO) is
- * written in place, never replaced.  -1 and *cause on failure.
- */
-static int
-write_output(const char *path, const struct buf *b, char **cause)
-{
-	struct stat	 sb;
-	char		*tmp;
-	mode_t		 mask;
-	int		 fd;
-
-	if (path == NULL || strcmp(path, "-") == 0) {
-		if (write_all(STDOUT_FILENO, b) != 0) {
-			*cause = xasprintf("<stdout>: %s", strerror(errno));
-			return -1;
-		}
-		return 0;
-	}
-	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
-		fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-		if (fd == -1 || write_all(fd, b) != 0) {
-			*cause = xasprintf("%s: %s", path, strerror(errno));
-			if (fd != -1)
-				close(fd);
-			return -1;
-		}
-		if (close(fd) != 0) {
-			*cause = xasprintf("%s: %s", path, strerror(errno));
-			return -1;
-		}
-		return 0;
-	}
-
-	tmp = xasprintf("%s.tmpXXXXXX", path);
-	fd = mkstemp(tmp);
-	if (fd == -1) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
-		free(tmp);
-		return -1;
-	}
-	if (write_all(fd, b) != 0 || fsync(fd) != 0) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
-		close(fd);
-		goto fail;
-	}
-	/* mkstemp makes the file 0600: give it the mode a new file gets */
-	mask = umask(0);
-	umask(mask);
-	if (close(fd) != 0 || chmod(tmp, 0666 & ~mask) != 0 ||
-	    rename(tmp, path) != 0) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
-		goto fail;
-	}
-	free(tmp);
-	return 0;
-fail:
-	unlink(tmp);
-	free(tmp);
-	return -1;
-}
-
 static void
 on_stop_signal(int sig)
 {
@@ -467,6 +384,7 @@ main(int argc, char **argv)
 	struct ruleset		*rules = NULL;
 	struct input_stats	 st;
 	struct buf		 out;
+	struct output		*dst;
 	struct inputset		 set;
 	char			*cause = NULL;
 	const char		*stdin_only[] = { "-" };
@@ -573,27 +491,38 @@ main(int argc, char **argv)
 	}
 	log_debug("%zu rules in %.3f s", rules_count(rules), lap());
 
-	buf_init(&out);
-	if (o.sql != NULL)
-		rc = query_run(store, o.sql, o.json, &out, &cause);
-	else if (o.json)
-		rc = report_json(store, &out, &cause);
-	else
-		rc = report_markdown(store, &out, &cause);
-	if (rc != 0) {
+	if ((dst = output_open(o.output, &cause)) == NULL) {
 		log_warnx("%s", cause);
-		buf_free(&out);
-		status = o.sql != NULL ? EXIT_USAGE : EXIT_IO;
-		goto out;
-	}
-	log_debug("report in %.3f s", lap());
-	if (write_output(o.output, &out, &cause) != 0) {
-		log_warnx("%s", cause);
-		buf_free(&out);
 		status = EXIT_IO;
 		goto out;
 	}
+	buf_init(&out);
+	if (o.sql != NULL)
+		rc = query_run(store, o.sql, o.json, &out, dst, &cause);
+	else if (o.json)
+		rc = report_json(store, &out, dst, &cause);
+	else
+		rc = report_markdown(store, &out, dst, &cause);
+	if (rc != 0) {
+		log_warnx("%s", cause);
+		buf_free(&out);
+		output_abort(dst);
+		/* -2: the query ran, but its output could not be written */
+		status = o.sql != NULL && rc != -2 ? EXIT_USAGE : EXIT_IO;
+		goto out;
+	}
+	log_debug("report in %.3f s", lap());
+	if (output_write(dst, &out, &cause) != 0) {
+		output_abort(dst);
+		rc = -1;
+	} else
+		rc = output_close(dst, &cause);
 	buf_free(&out);
+	if (rc != 0) {
+		log_warnx("%s", cause);
+		status = EXIT_IO;
+		goto out;
+	}
 	if (status == EXIT_RAN && o.fail_on >= 0 &&
 	    fail_on_hit(store, o.fail_on))
 		status = EXIT_FINDINGS;

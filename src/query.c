@@ -70,18 +70,19 @@ query_authorize(void *arg, int action, const char *a, const char *b,
 
 /*
  * Run one read-only statement; its rows go to out as markdown (json == 0)
- * or JSON.  -1 and *cause when it does not prepare, writes, or fails.
+ * or JSON, and from out to dst (if not NULL) as they come.  -1 and *cause
+ * when it does not prepare, writes, or fails; -2 and *cause when its
+ * output cannot be written.
  */
 int
 query_run(struct store *s, const char *sql, int json, struct buf *out,
-    char **cause)
+    struct output *dst, char **cause)
 {
 	sqlite3		*db = store_db(s);
 	sqlite3_stmt	*st;
 	const char	*tail;
-	json_t		*rows = NULL, *o;
+	json_t		*o;
 	struct buf	 tmp;
-	char		*text;
 	int		 ncol, i, rc, nrows = 0;
 
 	sqlite3_set_authorizer(db, query_authorize, NULL);
@@ -111,7 +112,7 @@ query_run(struct store *s, const char *sql, int json, struct buf *out,
 	buf_init(&tmp);
 	ncol = sqlite3_column_count(st);
 	if (json)
-		rows = json_array();
+		buf_addc(out, '[');
 	else {
 		buf_adds(out, "|");
 		for (i = 0; i < ncol; i++) {
@@ -125,35 +126,36 @@ query_run(struct store *s, const char *sql, int json, struct buf *out,
 			buf_adds(out, " --- |");
 		buf_addc(out, '\n');
 	}
+	/* rows are written as they come: a query may return every line */
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		nrows++;
-		if (!json) {
+		if (!json)
 			query_md_row(out, st, ncol);
-			continue;
+		else {
+			o = json_object();
+			for (i = 0; i < ncol; i++)
+				json_object_set_new(o,
+				    sqlite3_column_name(st, i),
+				    query_json_value(st, i, &tmp));
+			buf_adds(out, nrows > 0 ? ",\n  " : "\n  ");
+			output_json(out, o, 1);
 		}
-		o = json_object();
-		for (i = 0; i < ncol; i++)
-			json_object_set_new(o, sqlite3_column_name(st, i),
-			    query_json_value(st, i, &tmp));
-		json_array_append_new(rows, o);
+		nrows++;
+		if (output_flush(dst, out, cause) != 0) {
+			buf_free(&tmp);
+			sqlite3_finalize(st);
+			return -2;
+		}
 	}
 	buf_free(&tmp);
 	if (rc != SQLITE_DONE) {
 		*cause = xasprintf("--sql: %s", sqlite3_errmsg(db));
 		sqlite3_finalize(st);
-		json_decref(rows);
 		return -1;
 	}
 	sqlite3_finalize(st);
-	if (json) {
-		text = json_dumps(rows, JSON_INDENT(2));
-		json_decref(rows);
-		if (text == NULL)
-			fatalx("out of memory writing JSON");
-		buf_adds(out, text);
-		buf_addc(out, '\n');
-		free(text);
-	} else
+	if (json)
+		buf_adds(out, nrows > 0 ? "\n]\n" : "]\n");
+	else
 		buf_printf(out, "\n(%d row%s)\n", nrows, nrows == 1 ? "" : "s");
 	return 0;
 }

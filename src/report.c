@@ -27,6 +27,7 @@
 struct report {
 	sqlite3		*db;
 	struct buf	*out;
+	struct output	*dst;		/* where out goes as it fills, or NULL */
 	char		**cause;
 	int		 failed;
 	/* run once per connection or finding: prepared once */
@@ -191,7 +192,19 @@ report_cached(struct report *r, sqlite3_stmt **slot, const char *sql)
 static int
 report_step(struct report *r, sqlite3_stmt *st)
 {
-	return store_query_step(r->db, st, &r->failed, r->cause);
+	return !r->failed && store_query_step(r->db, st, &r->failed,
+	    r->cause);
+}
+
+/*
+ * Between sections and table rows: write what is built so far once it is
+ * big enough, so that the report's size does not stay in memory.
+ */
+static void
+report_flush(struct report *r)
+{
+	if (!r->failed && output_flush(r->dst, r->out, r->cause) != 0)
+		r->failed = 1;
 }
 
 static const char *
@@ -718,6 +731,7 @@ report_connections(struct report *r)
 		report_timeline(r, conn, start);
 		report_connection_findings(r, conn);
 		free(conn);
+		report_flush(r);
 	}
 	sqlite3_finalize(st);
 }
@@ -752,6 +766,7 @@ report_healthy(struct report *r)
 		buf_adds(r->out, " | ");
 		report_text(r, col_text(st, 5));
 		buf_adds(r->out, " |\n");
+		report_flush(r);
 	}
 	sqlite3_finalize(st);
 	if (rows > 0)
@@ -885,20 +900,27 @@ report_verdict(struct report *r)
 			report_text(r, col_text(st, 3));
 		}
 		buf_adds(r->out, ".\n");
+		report_flush(r);
 	}
 	sqlite3_finalize(st);
 	buf_addc(r->out, '\n');
 }
 
-/* Write the markdown report into out.  -1 and *cause on a query error. */
+/*
+ * Write the markdown report into out, and from there to dst (if not NULL)
+ * as it grows; what is left in out is the report's end.  -1 and *cause on a
+ * query or write error.
+ */
 int
-report_markdown(struct store *s, struct buf *out, char **cause)
+report_markdown(struct store *s, struct buf *out, struct output *dst,
+    char **cause)
 {
 	struct report	r;
 
 	memset(&r, 0, sizeof r);
 	r.db = store_db(s);
 	r.out = out;
+	r.dst = dst;
 	r.cause = cause;
 
 	buf_adds(out, "# Relay session analysis\n\n");

@@ -3,8 +3,14 @@
  * The JSON report (docs/report-json.md): inputs, sessions and findings with
  * their evidence, built with jansson.  json_object_set_new and
  * json_array_append_new steal the reference they are given, so each value
- * built here is released once, with the root.  Strings from logs are
- * sanitized to valid UTF-8 first; times are ISO-8601 UTC strings or null.
+ * built here is released once, when it has been written.  Strings from
+ * logs are sanitized to valid UTF-8 first; times are ISO-8601 UTC strings
+ * or null.
+ *
+ * The top-level object is written by hand, member by member, and the
+ * sessions and findings arrays element by element, each as jansson would
+ * indent it in place: a day of logs has tens of thousands of each, and
+ * the whole tree in memory would grow with the input.
  */
 #include "config.h"
 
@@ -21,7 +27,59 @@ struct jreport {
 	char		**cause;
 	int		 failed;
 	struct buf	 tmp;
+	struct buf	*out;
+	struct output	*dst;		/* where out goes as it fills, or NULL */
+	int		 members;	/* of the top-level object, so far */
+	int		 elements;	/* of the array being written */
 };
+
+/* Write what is built so far once it is big enough. */
+static void
+jr_flush(struct jreport *jr)
+{
+	if (!jr->failed && output_flush(jr->dst, jr->out, jr->cause) != 0)
+		jr->failed = 1;
+}
+
+/* The separator before the next top-level member, and its key. */
+static void
+jr_key(struct jreport *jr, const char *key)
+{
+	buf_printf(jr->out, "%s  \"%s\": ", jr->members++ > 0 ? ",\n" : "",
+	    key);
+}
+
+/* One top-level member; releases v. */
+static void
+jr_member(struct jreport *jr, const char *key, json_t *v)
+{
+	jr_key(jr, key);
+	output_json(jr->out, v, 1);
+	jr_flush(jr);
+}
+
+static void
+jr_array_begin(struct jreport *jr, const char *key)
+{
+	jr_key(jr, key);
+	buf_addc(jr->out, '[');
+	jr->elements = 0;
+}
+
+/* One element of the top-level array being written; releases v. */
+static void
+jr_element(struct jreport *jr, json_t *v)
+{
+	buf_adds(jr->out, jr->elements++ > 0 ? ",\n    " : "\n    ");
+	output_json(jr->out, v, 2);
+	jr_flush(jr);
+}
+
+static void
+jr_array_end(struct jreport *jr)
+{
+	buf_adds(jr->out, jr->elements > 0 ? "\n  ]" : "]");
+}
 
 static json_t *
 jr_string(struct jreport *jr, const char *s, int len)
@@ -184,12 +242,13 @@ jr_samples(struct jreport *jr)
 	return a;
 }
 
-static json_t *
+static void
 jr_sessions(struct jreport *jr)
 {
 	sqlite3_stmt	*st;
-	json_t		*a = json_array(), *o;
+	json_t		*o;
 
+	jr_array_begin(jr, "sessions");
 	st = jr_prepare(jr, "SELECT conn, first_ts, last_ts, events,"
 	    " live_seen, close_code, close_reason, outcome, host,"
 	    " connected_ts, connect_call_ts, opened_ts, ready_ts, close_ts,"
@@ -215,10 +274,10 @@ jr_sessions(struct jreport *jr)
 		json_object_set_new(o, "closed", jr_col_time(st, 13));
 		json_object_set_new(o, "timeout_line", jr_col_time(st, 14));
 		json_object_set_new(o, "disconnected", jr_col_time(st, 15));
-		json_array_append_new(a, o);
+		jr_element(jr, o);
 	}
 	sqlite3_finalize(st);
-	return a;
+	jr_array_end(jr);
 }
 
 static json_t *
@@ -254,12 +313,13 @@ jr_evidence(struct jreport *jr, sqlite3_stmt *ev, const char *ids)
 	return a;
 }
 
-static json_t *
+static void
 jr_findings(struct jreport *jr)
 {
 	sqlite3_stmt	*st, *ev;
-	json_t		*a = json_array(), *o;
+	json_t		*o;
 
+	jr_array_begin(jr, "findings");
 	ev = jr_prepare(jr, "SELECT i.path, e.line, e.text, v.line_count,"
 	    " coalesce(v.last_line, v.line)"
 	    " FROM event_lines AS e JOIN inputs AS i ON i.id = e.input_id"
@@ -284,49 +344,41 @@ jr_findings(struct jreport *jr)
 		json_object_set_new(o, "caused_by", jr_col_int(st, 9));
 		json_object_set_new(o, "evidence", jr_evidence(jr, ev,
 		    (const char *)sqlite3_column_text(st, 10)));
-		json_array_append_new(a, o);
+		jr_element(jr, o);
 	}
 	sqlite3_finalize(st);
 	sqlite3_finalize(ev);
-	return a;
+	jr_array_end(jr);
 }
 
 /* Write the JSON report into out.  -1 and *cause on a query error. */
 int
-report_json(struct store *s, struct buf *out, char **cause)
+report_json(struct store *s, struct buf *out, struct output *dst,
+    char **cause)
 {
 	struct jreport	 jr;
-	json_t		*root, *run_inputs, *compare;
-	char		*text;
+	json_t		*run_inputs, *compare;
 
+	memset(&jr, 0, sizeof jr);
 	jr.db = store_db(s);
 	jr.cause = cause;
-	jr.failed = 0;
+	jr.out = out;
+	jr.dst = dst;
 	buf_init(&jr.tmp);
 
-	root = json_object();
-	json_object_set_new(root, "tool", json_string(PACKAGE_STRING));
-	json_object_set_new(root, "inputs", jr_inputs(&jr));
+	buf_adds(out, "{\n");
+	jr_member(&jr, "tool", json_string(PACKAGE_STRING));
+	jr_member(&jr, "inputs", jr_inputs(&jr));
 	run_inputs = jr_run_inputs(&jr);
 	if (run_inputs != NULL)
-		json_object_set_new(root, "run_inputs", run_inputs);
+		jr_member(&jr, "run_inputs", run_inputs);
 	compare = jr_compare(&jr);
 	if (compare != NULL)
-		json_object_set_new(root, "compare", compare);
-	json_object_set_new(root, "samples", jr_samples(&jr));
-	json_object_set_new(root, "sessions", jr_sessions(&jr));
-	json_object_set_new(root, "findings", jr_findings(&jr));
+		jr_member(&jr, "compare", compare);
+	jr_member(&jr, "samples", jr_samples(&jr));
+	jr_sessions(&jr);
+	jr_findings(&jr);
+	buf_adds(out, "\n}\n");
 	buf_free(&jr.tmp);
-	if (jr.failed) {
-		json_decref(root);
-		return -1;
-	}
-	text = json_dumps(root, JSON_INDENT(2));
-	json_decref(root);
-	if (text == NULL)
-		fatalx("out of memory writing the JSON report");
-	buf_adds(out, text);
-	buf_addc(out, '\n');
-	free(text);
-	return 0;
+	return jr.failed ? -1 : 0;
 }

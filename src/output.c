@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Where the report goes: standard output, or a path.  A regular file (or a
+ * new one) is written to a temporary file in the same directory and renamed
+ * over the path when the report is complete, so a reader never sees half a
+ * report; anything else (a device, a FIFO) is written in place, never
+ * replaced.  The report is written in pieces as it is built, so its size
+ * does not stay in memory (a day's report has thousands of sections).
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "loganalyze.h"
+
+#define OUTPUT_FLUSH_AT	(256 * 1024)	/* bytes a report keeps before writing */
+
+struct output {
+	int	 fd;
+	char	*name;		/* for messages: the path, or <stdout> */
+	char	*path;		/* the path to rename to, or NULL */
+	char	*tmp;		/* the temporary file, or NULL */
+};
+
+/* Write all of len bytes to fd; -1 with errno set on failure. */
+static int
+output_write_all(int fd, const char *p, size_t len)
+{
+	ssize_t	n;
+
+	while (len > 0) {
+		n = write(fd, p, len);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * Open the destination: stdout for NULL or "-".  NULL and *cause when it
+ * cannot be written.
+ */
+struct output *
+output_open(const char *path, char **cause)
+{
+	struct output	*o;
+	struct stat	 sb;
+
+	o = xcalloc(1, sizeof *o);
+	if (path == NULL || strcmp(path, "-") == 0) {
+		o->fd = STDOUT_FILENO;
+		o->name = xstrdup("<stdout>");
+		return o;
+	}
+	o->name = xstrdup(path);
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		o->fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+		if (o->fd == -1)
+			goto fail;
+		return o;
+	}
+	o->path = xstrdup(path);
+	o->tmp = xasprintf("%s.tmpXXXXXX", path);
+	o->fd = mkstemp(o->tmp);
+	if (o->fd == -1) {
+		free(o->tmp);
+		o->tmp = NULL;
+		goto fail;
+	}
+	return o;
+fail:
+	*cause = xasprintf("%s: %s", path, strerror(errno));
+	output_abort(o);
+	return NULL;
+}
+
+/* Write b out and empty it.  -1 and *cause on failure. */
+int
+output_write(struct output *o, struct buf *b, char **cause)
+{
+	if (output_write_all(o->fd, b->data, b->len) != 0) {
+		*cause = xasprintf("%s: %s", o->name, strerror(errno));
+		return -1;
+	}
+	buf_reset(b);
+	return 0;
+}
+
+/*
+ * Between the pieces of a report: write b out once it holds enough (o may
+ * be NULL: then b keeps everything).  -1 and *cause on failure.
+ */
+int
+output_flush(struct output *o, struct buf *b, char **cause)
+{
+	if (o == NULL || b->len < OUTPUT_FLUSH_AT)
+		return 0;
+	return output_write(o, b, cause);
+}
+
+/*
+ * Append v as json_dumps(JSON_INDENT(2)) puts it at depth levels of
+ * nesting, for reports that write their outer array or object by hand;
+ * releases v.
+ */
+void
+output_json(struct buf *b, struct json_t *v, int depth)
+{
+	char	*text, *p, *nl;
+
+	text = json_dumps(v, JSON_INDENT(2) | JSON_ENCODE_ANY);
+	json_decref(v);
+	if (text == NULL)
+		fatalx("out of memory writing JSON");
+	for (p = text; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+		buf_add(b, p, (size_t)(nl + 1 - p));
+		buf_printf(b, "%*s", 2 * depth, "");
+	}
+	buf_adds(b, p);
+	free(text);
+}
+
+/*
+ * The report is complete: put it in place (a temporary file is synced,
+ * given the mode a new file gets and renamed over the path) and free o.
+ * -1 and *cause on failure, and then the path is left as it was.
+ */
+int
+output_close(struct output *o, char **cause)
+{
+	mode_t	mask;
+
+	if (o->tmp != NULL) {
+		if (fsync(o->fd) != 0)
+			goto fail;
+		/* mkstemp makes the file 0600 */
+		mask = umask(0);
+		umask(mask);
+		if (close(o->fd) != 0) {
+			o->fd = -1;
+			goto fail;
+		}
+		o->fd = -1;
+		if (chmod(o->tmp, 0666 & ~mask) != 0 ||
+		    rename(o->tmp, o->path) != 0)
+			goto fail;
+		free(o->tmp);
+		o->tmp = NULL;
+	} else if (o->fd != STDOUT_FILENO && close(o->fd) != 0) {
+		o->fd = -1;
+		goto fail;
+	}
+	o->fd = -1;
+	output_abort(o);
+	return 0;
+fail:
+	*cause = xasprintf("%s: %s", o->name, strerror(errno));
+	output_abort(o);
+	return -1;
+}
+
+/* Give up: remove the temporary file, if any, and free o. */
+void
+output_abort(struct output *o)
+{
+	if (o == NULL)
+		return;
+	if (o->fd != -1 && o->fd != STDOUT_FILENO)
+		close(o->fd);
+	if (o->tmp != NULL)
+		unlink(o->tmp);
+	free(o->tmp);
+	free(o->path);
+	free(o->name);
+	free(o);
+}
