@@ -303,6 +303,8 @@ struct sqlite3_stmt *store_query(struct sqlite3 *, const char *, int *,
 	    char **);
 int	 store_query_step(struct sqlite3 *, struct sqlite3_stmt *, int *,
 	    char **);
+extern const char store_evidence_sql[];
+int	 store_next_id(const char **, int64_t *);
 void	 store_close(struct store *);
 
 /* runs.c */

@@ -543,27 +543,16 @@ report_evidence(struct report *r, const char *ids)
 	sqlite3_stmt	*st;
 	struct buf	 body;
 	const char	*p = ids, *raw;
-	char		*end;
-	long long	 id;
+	int64_t		 id;
 	int		 n = 0, len;
 
 	if (ids == NULL)
 		return;
-	st = report_cached(r, &r->evidence, "SELECT i.path, e.line, e.text,"
-	    " v.line_count, v.last_line, v.last_ts"
-	    " FROM event_lines AS e JOIN inputs AS i ON i.id = e.input_id"
-	    " JOIN events AS v ON v.id = e.id"
-	    " WHERE e.id = ?1");
+	st = report_cached(r, &r->evidence, store_evidence_sql);
 	if (st == NULL)
 		return;
 	buf_init(&body);
-	while (*p != '\0' && n < REPORT_MAX_EVIDENCE) {
-		id = strtoll(p, &end, 10);
-		if (end == p)
-			break;
-		p = end;
-		while (*p == ' ' || *p == ',')
-			p++;
+	while (n < REPORT_MAX_EVIDENCE && store_next_id(&p, &id)) {
 		sqlite3_bind_int64(st, 1, id);
 		if (report_step(r, st)) {
 			raw = col_text(st, 2);

@@ -285,16 +285,9 @@ jr_evidence(struct jreport *jr, sqlite3_stmt *ev, const char *ids)
 {
 	json_t		*a = json_array(), *o;
 	const char	*p = ids;
-	char		*end;
-	long long	 id;
+	int64_t		 id;
 
-	while (p != NULL && *p != '\0') {
-		id = strtoll(p, &end, 10);
-		if (end == p)
-			break;
-		p = end;
-		while (*p == ' ' || *p == ',')
-			p++;
+	while (store_next_id(&p, &id)) {
 		sqlite3_bind_int64(ev, 1, id);
 		if (jr_step(jr, ev)) {
 			o = json_object();
@@ -320,11 +313,7 @@ jr_findings(struct jreport *jr)
 	json_t		*o;
 
 	jr_array_begin(jr, "findings");
-	ev = jr_prepare(jr, "SELECT i.path, e.line, e.text, v.line_count,"
-	    " coalesce(v.last_line, v.line)"
-	    " FROM event_lines AS e JOIN inputs AS i ON i.id = e.input_id"
-	    " JOIN events AS v ON v.id = e.id"
-	    " WHERE e.id = ?1");
+	ev = jr_prepare(jr, store_evidence_sql);
 	st = jr_prepare(jr, "SELECT id, rule, severity, title, conn,"
 	    " first_ts, last_ts, count, summary, caused_by, evidence"
 	    " FROM findings ORDER BY CASE severity WHEN 'error' THEN 0"

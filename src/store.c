@@ -96,6 +96,36 @@ store_query_step(sqlite3 *db, sqlite3_stmt *st, int *failed, char **cause)
 	return 0;
 }
 
+/*
+ * The evidence lines of a finding, one event id (?1) at a time: the input's
+ * path, the line number, the line's text, and for a run of identical lines
+ * how many there are, the last one's number and time.
+ */
+const char store_evidence_sql[] =
+	"SELECT i.path, e.line, e.text, v.line_count,"
+	" coalesce(v.last_line, v.line), v.last_ts"
+	" FROM event_lines AS e JOIN inputs AS i ON i.id = e.input_id"
+	" JOIN events AS v ON v.id = e.id WHERE e.id = ?1";
+
+/*
+ * The next event id of a findings.evidence list ("12 15", "12,15") at *p,
+ * moving *p past it.  0 when there is none left.
+ */
+int
+store_next_id(const char **p, int64_t *id)
+{
+	char	*end;
+
+	if (*p == NULL)
+		return 0;
+	*id = strtoll(*p, &end, 10);
+	if (end == *p)
+		return 0;
+	for (*p = end; **p == ' ' || **p == ','; (*p)++)
+		;
+	return 1;
+}
+
 /* Run SQL text (several statements allowed); -1 and *cause on error. */
 int
 store_exec(struct store *s, const char *sql, char **cause)
