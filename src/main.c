@@ -511,7 +511,8 @@ main(int argc, char **argv)
 		status = o.sql != NULL && rc != -2 ? EXIT_USAGE : EXIT_IO;
 		goto out;
 	}
-	log_debug("report in %.3f s", lap());
+	log_debug("report in %.3f s; SQLite used %.1f MB at most", lap(),
+	    (double)sqlite3_memory_highwater(0) / 1e6);
 	if (output_write(dst, &out, &cause) != 0) {
 		output_abort(dst);
 		rc = -1;
