@@ -685,20 +685,16 @@ report_connection_findings(struct report *r, const char *conn)
 	buf_addc(r->out, '\n');
 }
 
-static const char report_affected[] = REPORT_AFFECTED;
-
 static void
 report_connections(struct report *r)
 {
 	sqlite3_stmt	*st;
-	char		*sql, *conn;
+	char		*conn;
 	int64_t		 start;
 
-	sql = xasprintf("SELECT conn, outcome, first_ts, last_ts, events,"
-	    " host, coalesce(connected_ts, first_ts) FROM connections"
-	    " WHERE %s ORDER BY first_id", report_affected);
-	st = report_prepare(r, sql);
-	free(sql);
+	st = report_prepare(r, "SELECT conn, outcome, first_ts, last_ts,"
+	    " events, host, coalesce(connected_ts, first_ts) FROM connections"
+	    " WHERE" REPORT_AFFECTED " ORDER BY first_id");
 	while (report_step(r, st)) {
 		conn = xstrdup(col_text(st, 0));
 		buf_adds(r->out, "## Connection ");
@@ -729,15 +725,12 @@ static void
 report_healthy(struct report *r)
 {
 	sqlite3_stmt	*st;
-	char		*sql;
 	int		 rows = 0;
 
-	sql = xasprintf("SELECT c.conn, c.first_ts, c.last_ts, c.events,"
+	st = report_prepare(r, "SELECT c.conn, c.first_ts, c.last_ts, c.events,"
 	    " c.outcome, (SELECT group_concat(DISTINCT f.rule) FROM findings"
 	    " AS f WHERE f.conn = c.conn) FROM connections AS c"
-	    " WHERE NOT (%s) ORDER BY c.first_id", report_affected);
-	st = report_prepare(r, sql);
-	free(sql);
+	    " WHERE NOT (" REPORT_AFFECTED ") ORDER BY c.first_id");
 	while (report_step(r, st)) {
 		if (rows++ == 0)
 			buf_adds(r->out, "## Healthy connections\n\n"
@@ -859,10 +852,8 @@ report_verdict(struct report *r)
 		    sqlite3_column_int64(st, 2));
 	sqlite3_finalize(st);
 	conns = report_scalar(r, "SELECT count(*) FROM connections");
-	sql = xasprintf("SELECT count(*) FROM connections WHERE %s",
-	    report_affected);
-	affected = report_scalar(r, sql);
-	free(sql);
+	affected = report_scalar(r, "SELECT count(*) FROM connections WHERE"
+	    REPORT_AFFECTED);
 	buf_printf(r->out, "%lld connection%s, %lld with problems.\n\n",
 	    (long long)conns, conns == 1 ? "" : "s", (long long)affected);
 	if (affected == 0)
