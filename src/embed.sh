@@ -1,11 +1,13 @@
 #!/bin/sh
 # Turn SQL files into C string constants, so the binary carries its schema
-# and built-in rules.  Usage: embed.sh OUT.c schema.sql analysis.sql rules...
+# and built-in rules.
+# Usage: embed.sh OUT.c schema.sql connections.sql analysis.sql rules...
 set -eu
 out=$1
 schema=$2
-analysis=$3
-shift 3
+connections=$3
+analysis=$4
+shift 4
 
 cstring() {
 	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/\t"/' -e 's/$/\\n"/' "$1"
@@ -17,6 +19,9 @@ cstring() {
 	echo '#include "embedded.h"'
 	echo 'const char embedded_schema[] ='
 	cstring "$schema"
+	echo ';'
+	echo 'const char embedded_connections[] ='
+	cstring "$connections"
 	echo ';'
 	echo 'const char embedded_analysis[] ='
 	cstring "$analysis"

@@ -9,6 +9,7 @@ struct embedded_rule {
 };
 
 extern const char embedded_schema[];
+extern const char embedded_connections[];
 extern const char embedded_analysis[];
 extern const struct embedded_rule embedded_rules[];
 

@@ -288,8 +288,8 @@ int	 store_insert_sample(struct store *, int64_t, uint64_t, const char *,
 int	 store_end_input(struct store *, int64_t, const struct input_stats *,
 	    const char *, char **);
 int	 store_add_continuations(struct store *, int64_t, uint64_t, char **);
-int	 store_update_run(struct store *, int64_t, uint64_t, uint64_t, int64_t,
-	    const char *, size_t, char **);
+int	 store_update_run(struct store *, int64_t, const char *, size_t,
+	    uint64_t, uint64_t, int64_t, const char *, size_t, char **);
 int64_t	 store_last_event(struct store *);
 void	 store_note_input(struct store *, const char *, const char *,
 	    int64_t);
@@ -306,6 +306,21 @@ int	 store_query_step(struct sqlite3 *, struct sqlite3_stmt *, int *,
 extern const char store_evidence_sql[];
 int	 store_next_id(const char **, int64_t *);
 void	 store_close(struct store *);
+
+/* connsum.c */
+struct connsum;
+struct connsum *connsum_create(void);
+void	 connsum_event(struct connsum *, int64_t, const struct log_record *,
+	    const char *);
+void	 connsum_run(struct connsum *, const char *, size_t, uint64_t,
+	    int64_t);
+void	 connsum_drop(struct connsum *, const char *);
+const char *connsum_dropped(const struct connsum *);
+int	 connsum_store(struct connsum *, struct sqlite3 *, char **);
+void	 connsum_free(struct connsum *);
+
+/* hash.c */
+uint32_t hash_bytes(const char *, size_t);
 
 /* runs.c */
 /*

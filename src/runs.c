@@ -102,27 +102,6 @@ runs_splits_burst(int64_t last_ts, int64_t ts)
 	return ts / 1000 != last_ts / 1000 || ts - last_ts > RUNS_BURST_SPLIT_MS;
 }
 
-/*
- * Every stored line hashes its connection id, so eight bytes at a time: a
- * byte-wise hash spends more here than the lookup it serves.
- */
-static uint32_t
-runs_hash(const char *s, size_t len)
-{
-	const uint64_t	k = 0x9e3779b97f4a7c15ull;
-	uint64_t	h = len * k, w;
-
-	for (; len >= 8; s += 8, len -= 8) {
-		memcpy(&w, s, 8);
-		h = (h ^ w) * k;
-		h ^= h >> 29;
-	}
-	w = 0;
-	memcpy(&w, s, len);
-	h = (h ^ w) * k;
-	return (uint32_t)(h ^ (h >> 32));
-}
-
 static struct conn_runs **
 runs_lookup(struct runs *r, const char *conn, size_t len, uint32_t h)
 {
@@ -163,17 +142,19 @@ runs_add_number(struct buf *b, uint64_t n)
 	buf_add(b, p, (size_t)(digits + sizeof digits - p));
 }
 
-/* Write a run's totals to its row and forget it. */
+/* Write a run of connection c's to its row and forget it. */
 static int
-runs_end(struct store *s, struct run *run, char **cause)
+runs_end(struct store *s, const struct conn_runs *c, struct run *run,
+    char **cause)
 {
 	int	rc = 0;
 
 	if (!run->used)
 		return 0;
 	if (run->count > 1)
-		rc = store_update_run(s, run->id, run->count, run->last_line,
-		    run->last_ts, run->lines.data, run->lines.len, cause);
+		rc = store_update_run(s, run->id, c->conn, c->conn_len,
+		    run->count, run->last_line, run->last_ts, run->lines.data,
+		    run->lines.len, cause);
 	free(run->msg);
 	free(run->json);
 	buf_free(&run->lines);
@@ -187,7 +168,7 @@ runs_end_conn(struct store *s, struct conn_runs *c, char **cause)
 	int	i, rc = 0;
 
 	for (i = 0; i < RUNS_SLOTS; i++)
-		if (runs_end(s, &c->run[i], cause) != 0)
+		if (runs_end(s, c, &c->run[i], cause) != 0)
 			rc = -1;
 	return rc;
 }
@@ -258,7 +239,7 @@ runs_store(struct runs *r, struct store *s, int64_t input, uint64_t line,
 	if (rec->conn == NULL || (!foldable && runs_is_interleaved(rec->kind)))
 		goto insert;
 
-	h = runs_hash(rec->conn, rec->conn_len);
+	h = hash_bytes(rec->conn, rec->conn_len);
 	pp = runs_lookup(r, rec->conn, rec->conn_len, h);
 	c = *pp;
 	if (!foldable) {
@@ -312,7 +293,7 @@ runs_store(struct runs *r, struct store *s, int64_t input, uint64_t line,
 	}
 	if (run == NULL)
 		run = victim;
-	if (runs_end(s, run, cause) != 0)
+	if (runs_end(s, c, run, cause) != 0)
 		return -1;
 	if (store_insert_event(s, input, line, 0, rec, env, cause) != 0)
 		return -1;

@@ -28,6 +28,7 @@ struct store {
 	sqlite3_stmt	*upd_run;
 	int		 persistent;
 	int		 in_txn;
+	struct connsum	*sums;		/* NULL with --db (connsum.c) */
 	int64_t		 mark;		/* last event id before this input */
 };
 
@@ -284,6 +285,8 @@ store_open(const char *path, char **cause)
 		free(ignored);
 		goto fail_msg;
 	}
+	if (!s->persistent)
+		s->sums = connsum_create();
 	if (store_prepare(s, store_ins_event_sql, &s->ins_event, &err) != 0 ||
 	    store_prepare(s, store_ins_sample_sql, &s->ins_sample, &err) != 0 ||
 	    store_prepare(s, store_add_cont_sql, &s->add_cont, &err) != 0 ||
@@ -310,6 +313,7 @@ store_close(struct store *s)
 	sqlite3_finalize(s->add_cont);
 	sqlite3_finalize(s->upd_run);
 	sqlite3_close(s->db);
+	connsum_free(s->sums);
 	free(s);
 }
 
@@ -523,6 +527,9 @@ store_insert_event(struct store *s, int64_t input, uint64_t line,
 		return store_error(s, "insert event", cause);
 	}
 	sqlite3_reset(st);
+	if (s->sums != NULL)
+		connsum_event(s->sums, sqlite3_last_insert_rowid(s->db), r,
+		    env->host);
 	return 0;
 }
 
@@ -543,11 +550,11 @@ store_add_continuations(struct store *s, int64_t event, uint64_t n,
 	return 0;
 }
 
-/* Give a run's row its totals (runs.c). */
+/* Give the row of a run of connection conn's its totals (runs.c). */
 int
-store_update_run(struct store *s, int64_t id, uint64_t count,
-    uint64_t last_line, int64_t last_ts, const char *list, size_t len,
-    char **cause)
+store_update_run(struct store *s, int64_t id, const char *conn,
+    size_t conn_len, uint64_t count, uint64_t last_line, int64_t last_ts,
+    const char *list, size_t len, char **cause)
 {
 	sqlite3_stmt	*st = s->upd_run;
 
@@ -564,6 +571,8 @@ store_update_run(struct store *s, int64_t id, uint64_t count,
 		return store_error(s, "update run", cause);
 	}
 	sqlite3_reset(st);
+	if (s->sums != NULL)
+		connsum_run(s->sums, conn, conn_len, count, last_ts);
 	return 0;
 }
 
@@ -705,8 +714,34 @@ store_abort_input(struct store *s)
 		rc = store_exec(s, "ROLLBACK", &cause);
 		free(cause);
 		s->in_txn = 0;
+		if (s->sums != NULL)
+			connsum_drop(s->sums, "an input was rolled back");
 	}
 	return rc;
+}
+
+/*
+ * One row per connection: from the sums kept while storing when they saw
+ * every row of the window, else from the events (connections.sql).
+ */
+static int
+store_connections(struct store *s, int64_t since, int64_t until,
+    char **cause)
+{
+	int	rc;
+
+	if (s->sums != NULL && since == TS_NONE && until == TS_NONE &&
+	    connsum_dropped(s->sums) == NULL) {
+		log_debug("connections from the sums kept while storing");
+		rc = connsum_store(s->sums, s->db, cause);
+		/* they describe the whole load once */
+		connsum_drop(s->sums, "used");
+		return rc;
+	}
+	if (s->sums != NULL && connsum_dropped(s->sums) != NULL)
+		log_debug("connections from the events: %s",
+		    connsum_dropped(s->sums));
+	return store_exec(s, embedded_connections, cause);
 }
 
 /*
@@ -751,7 +786,8 @@ store_finish_load(struct store *s, int64_t since, int64_t until,
 	 */
 	if (store_exec(s, "BEGIN IMMEDIATE", cause) != 0)
 		return -1;
-	if (store_exec(s, embedded_analysis, cause) != 0) {
+	if (store_connections(s, since, until, cause) != 0 ||
+	    store_exec(s, embedded_analysis, cause) != 0) {
 		store_exec(s, "ROLLBACK", &ignored);
 		free(ignored);
 		return -1;

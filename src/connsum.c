@@ -1,0 +1,349 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Connection sums: the per-connection aggregate of src/connections.sql
+ * (first and last event, times, line count, host, the first time of each
+ * milestone), added up while the rows are stored instead of by a GROUP BY
+ * over every events row afterwards, which on a large log costs as much as
+ * all the rules together.  The storing thread pays a hash lookup per row.
+ *
+ * The sums are only right when they saw every row the SQL would read: a
+ * scratch database, no --since/--until window, no input rolled back, no
+ * line that the SQL would attribute to a connection afterwards.  Anything
+ * else drops them (connsum_drop) and the SQL builds the table as before;
+ * tests/connsum-same.sh checks that both give the same table.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "loganalyze.h"
+
+#define CONNSUM_BUCKETS	4096
+#define CONNSUM_MAX	65536	/* past this many, memory says SQL */
+
+struct conn_sum {
+	struct conn_sum	*next;
+	uint32_t	 hash;
+	char		*conn;
+	size_t		 conn_len;
+	char		*host;		/* the greatest, as SQL's max() */
+	size_t		 host_len;
+	int64_t		 first_id;
+	int64_t		 last_id;
+	int64_t		 first_ts;
+	int64_t		 last_ts;
+	int64_t		 events;
+	int64_t		 connected_ts;
+	int64_t		 start_ts;
+	int64_t		 connect_call_ts;
+	int64_t		 opened_ts;
+	int64_t		 ready_ts;
+	int64_t		 timeout_ts;
+	int64_t		 disconnect_ts;
+	int		 live_seen;
+};
+
+struct connsum {
+	struct conn_sum	*bucket[CONNSUM_BUCKETS];
+	size_t		 n;
+	const char	*dropped;	/* why the sums are not used, or NULL */
+};
+
+/*
+ * The open-socket signs that need no JSON; the frame warnings'
+ * "isSessionReady" is read by SQL afterwards (connsum_store).
+ */
+static const char connsum_live_sql[] =
+	"UPDATE connections SET live_seen = 1"
+	" WHERE live_seen = 0 AND conn IN (SELECT conn FROM ev"
+	"  WHERE kind IN ('no_session', 'retries')"
+	"  AND json_extract(json, '$.isSessionReady') = 1)";
+
+static const char connsum_insert_sql[] =
+	"INSERT INTO connections (conn, first_id, last_id, first_ts, last_ts,"
+	" events, host, connected_ts, start_ts, connect_call_ts, opened_ts,"
+	" ready_ts, live_seen, timeout_ts, disconnect_ts)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+	" ?15)";
+
+struct connsum *
+connsum_create(void)
+{
+	return xcalloc(1, sizeof(struct connsum));
+}
+
+static void
+connsum_clear(struct connsum *cs)
+{
+	struct conn_sum	*c, *next;
+	size_t		 i;
+
+	for (i = 0; i < CONNSUM_BUCKETS; i++) {
+		for (c = cs->bucket[i]; c != NULL; c = next) {
+			next = c->next;
+			free(c->conn);
+			free(c->host);
+			free(c);
+		}
+		cs->bucket[i] = NULL;
+	}
+	cs->n = 0;
+}
+
+void
+connsum_free(struct connsum *cs)
+{
+	if (cs == NULL)
+		return;
+	connsum_clear(cs);
+	free(cs);
+}
+
+/* From now on the SQL builds the table; why says so under -v. */
+void
+connsum_drop(struct connsum *cs, const char *why)
+{
+	if (cs->dropped != NULL)
+		return;
+	cs->dropped = why;
+	connsum_clear(cs);
+}
+
+static struct conn_sum *
+connsum_find(struct connsum *cs, const char *conn, size_t len, int add)
+{
+	struct conn_sum	**pp, *c;
+	uint32_t	  h = hash_bytes(conn, len);
+
+	pp = &cs->bucket[h % CONNSUM_BUCKETS];
+	for (; *pp != NULL; pp = &(*pp)->next) {
+		c = *pp;
+		if (c->hash == h && c->conn_len == len &&
+		    memcmp(c->conn, conn, len) == 0)
+			return c;
+	}
+	if (!add)
+		return NULL;
+	if (cs->n >= CONNSUM_MAX) {
+		connsum_drop(cs, "too many connections to sum while storing");
+		return NULL;
+	}
+	c = xcalloc(1, sizeof *c);
+	c->hash = h;
+	c->conn = xstrndup(conn, len);
+	c->conn_len = len;
+	c->first_id = -1;
+	c->first_ts = c->last_ts = TS_NONE;
+	c->connected_ts = c->start_ts = c->connect_call_ts = TS_NONE;
+	c->opened_ts = c->ready_ts = c->timeout_ts = TS_NONE;
+	c->disconnect_ts = TS_NONE;
+	*pp = c;
+	cs->n++;
+	return c;
+}
+
+/* SQL's min() and max(): NULL (TS_NONE) is no value. */
+static void
+connsum_min(int64_t *v, int64_t ts)
+{
+	if (ts != TS_NONE && (*v == TS_NONE || ts < *v))
+		*v = ts;
+}
+
+static void
+connsum_max(int64_t *v, int64_t ts)
+{
+	if (ts != TS_NONE && (*v == TS_NONE || ts > *v))
+		*v = ts;
+}
+
+/* SQLite's BINARY order: bytes first, then the shorter. */
+static int
+connsum_textcmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	int	c;
+
+	c = memcmp(a, b, alen < blen ? alen : blen);
+	if (c != 0)
+		return c;
+	return alen < blen ? -1 : alen > blen;
+}
+
+/* One events row with id, as stored. */
+void
+connsum_event(struct connsum *cs, int64_t id, const struct log_record *r,
+    const char *host)
+{
+	struct conn_sum	*c;
+	size_t		 hlen;
+
+	if (cs->dropped != NULL)
+		return;
+	if (r->conn == NULL) {
+		/* connections.sql would give it a connection */
+		if (r->kind != K_OTHER && r->kind != K_SAFE_SEND &&
+		    r->kind != K_UNCAUGHT)
+			connsum_drop(cs, "lines without a connection id to "
+			    "attribute");
+		return;
+	}
+	if ((c = connsum_find(cs, r->conn, r->conn_len, 1)) == NULL)
+		return;
+	if (c->first_id == -1 || id < c->first_id)
+		c->first_id = id;
+	if (id > c->last_id)
+		c->last_id = id;
+	connsum_min(&c->first_ts, r->ts);
+	connsum_max(&c->last_ts, r->ts);
+	c->events++;
+	if (host != NULL) {
+		hlen = strlen(host);
+		if (c->host == NULL ||
+		    connsum_textcmp(host, hlen, c->host, c->host_len) > 0) {
+			free(c->host);
+			c->host = xstrndup(host, hlen);
+			c->host_len = hlen;
+		}
+	}
+	switch (r->kind) {
+	case K_CLIENT_CONNECTED:
+		connsum_min(&c->connected_ts, r->ts);
+		break;
+	case K_START:
+		connsum_min(&c->start_ts, r->ts);
+		break;
+	case K_CONNECT_MODEL:
+	case K_CONNECT_CALL:
+		connsum_min(&c->connect_call_ts, r->ts);
+		break;
+	case K_OPENED:
+	case K_CONNECT_DONE:
+		connsum_min(&c->opened_ts, r->ts);
+		c->live_seen = 1;
+		break;
+	case K_READY:
+		connsum_min(&c->ready_ts, r->ts);
+		c->live_seen = 1;
+		break;
+	case K_CLOSED:
+	case K_RATE_LIMIT:
+		c->live_seen = 1;
+		break;
+	case K_TIMEOUT:
+		connsum_min(&c->timeout_ts, r->ts);
+		break;
+	case K_WS_CLOSED:
+	case K_SESSION_REMOVED:
+	case K_HEARTBEAT_LOST:
+		connsum_max(&c->disconnect_ts, r->ts);
+		break;
+	}
+}
+
+/*
+ * A run's row got its totals (runs.c): count lines in all, the last at
+ * last_ts.  The row itself was counted as one line when inserted.
+ */
+void
+connsum_run(struct connsum *cs, const char *conn, size_t len, uint64_t count,
+    int64_t last_ts)
+{
+	struct conn_sum	*c;
+
+	if (cs->dropped != NULL)
+		return;
+	if ((c = connsum_find(cs, conn, len, 0)) == NULL) {
+		connsum_drop(cs, "a run of a connection not summed");
+		return;
+	}
+	c->events += (int64_t)count - 1;
+	connsum_max(&c->last_ts, last_ts);
+}
+
+/* Why the sums cannot be used, or NULL. */
+const char *
+connsum_dropped(const struct connsum *cs)
+{
+	return cs->dropped;
+}
+
+static int
+connsum_order(const void *a, const void *b)
+{
+	const struct conn_sum	*x = *(struct conn_sum *const *)a;
+	const struct conn_sum	*y = *(struct conn_sum *const *)b;
+
+	return connsum_textcmp(x->conn, x->conn_len, y->conn, y->conn_len);
+}
+
+static void
+connsum_bind_ts(sqlite3_stmt *st, int col, int64_t ts)
+{
+	if (ts == TS_NONE)
+		sqlite3_bind_null(st, col);
+	else
+		sqlite3_bind_int64(st, col, ts);
+}
+
+/*
+ * Fill the connections table from the sums, in the order of connection
+ * ids as the GROUP BY would (some queries read it in row order).
+ */
+int
+connsum_store(struct connsum *cs, sqlite3 *db, char **cause)
+{
+	struct conn_sum	**all, *c;
+	sqlite3_stmt	 *st = NULL;
+	size_t		  i, n = 0;
+	int		  rc = -1;
+
+	all = xreallocarray(NULL, cs->n > 0 ? cs->n : 1, sizeof *all);
+	for (i = 0; i < CONNSUM_BUCKETS; i++)
+		for (c = cs->bucket[i]; c != NULL; c = c->next)
+			all[n++] = c;
+	qsort(all, n, sizeof *all, connsum_order);
+
+	if (sqlite3_exec(db, "DELETE FROM connections", NULL, NULL,
+	    NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, connsum_insert_sql, -1, &st,
+	    NULL) != SQLITE_OK)
+		goto out;
+	for (i = 0; i < n; i++) {
+		c = all[i];
+		sqlite3_bind_text64(st, 1, c->conn, c->conn_len,
+		    SQLITE_STATIC, SQLITE_UTF8);
+		sqlite3_bind_int64(st, 2, c->first_id);
+		sqlite3_bind_int64(st, 3, c->last_id);
+		connsum_bind_ts(st, 4, c->first_ts);
+		connsum_bind_ts(st, 5, c->last_ts);
+		sqlite3_bind_int64(st, 6, c->events);
+		if (c->host == NULL)
+			sqlite3_bind_null(st, 7);
+		else
+			sqlite3_bind_text64(st, 7, c->host, c->host_len,
+			    SQLITE_STATIC, SQLITE_UTF8);
+		connsum_bind_ts(st, 8, c->connected_ts);
+		connsum_bind_ts(st, 9, c->start_ts);
+		connsum_bind_ts(st, 10, c->connect_call_ts);
+		connsum_bind_ts(st, 11, c->opened_ts);
+		connsum_bind_ts(st, 12, c->ready_ts);
+		sqlite3_bind_int(st, 13, c->live_seen);
+		connsum_bind_ts(st, 14, c->timeout_ts);
+		connsum_bind_ts(st, 15, c->disconnect_ts);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			goto out;
+		sqlite3_reset(st);
+	}
+	if (sqlite3_exec(db, connsum_live_sql, NULL, NULL, NULL) != SQLITE_OK)
+		goto out;
+	rc = 0;
+out:
+	if (rc != 0)
+		*cause = xasprintf("connections: %s", sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	free(all);
+	return rc;
+}
