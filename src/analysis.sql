@@ -48,9 +48,22 @@ END;
 -- last connect call before it, 0 when none was logged) and the first sign
 -- before it that the attempt's Live API socket opened: an open, ready or
 -- close line, or a frame warning with "isSessionReady":true (NULL when
--- there is none).  connect_timeout and stale_timeout both read it.
-CREATE TEMP VIEW IF NOT EXISTS timeout_lines AS
-SELECT t.*,
+-- there is none).  connect_timeout and stale_timeout both read it: a table
+-- computed once, where a view was computed again in every place a rule
+-- named one of its columns.
+CREATE TEMP TABLE IF NOT EXISTS timeout_lines (
+	id		INTEGER PRIMARY KEY,
+	conn		TEXT,
+	ts		INTEGER,
+	attempt_id	INTEGER,
+	sign_id		INTEGER
+);
+DELETE FROM timeout_lines;
+INSERT INTO timeout_lines (id, conn, ts, attempt_id, sign_id)
+SELECT t.id,
+       t.conn,
+       t.ts,
+       t.attempt_id,
        (SELECT min(s.id)
         FROM ev AS s
         WHERE s.conn = t.conn
@@ -59,7 +72,6 @@ SELECT t.*,
           AND (s.kind IN ('opened', 'connect_done', 'ready', 'closed')
                OR (s.kind IN ('no_session', 'retries')
                    AND json_extract(s.json, '$.isSessionReady') = 1)))
-           AS sign_id
 FROM (SELECT e.id,
              e.conn,
              e.ts,
