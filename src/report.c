@@ -42,10 +42,10 @@ struct report {
 	" conn IN (SELECT conn FROM findings WHERE severity IN ('error'," \
 	" 'warning'))"
 
-static const char report_milestones[] =
-	"('client_connected', 'start', 'connect_model', 'connect_call', "
-	"'opened', 'connect_done', 'ready', 'api_error', 'closed', 'timeout', "
-	"'connect_failed', 'heartbeat_lost', 'ws_closed', 'session_removed')";
+#define REPORT_MILESTONES \
+	"('client_connected', 'start', 'connect_model', 'connect_call', " \
+	"'opened', 'connect_done', 'ready', 'api_error', 'closed', 'timeout', " \
+	"'connect_failed', 'heartbeat_lost', 'ws_closed', 'session_removed')"
 
 /*
  * Whether b ends where a block's text starts (a new line, or only list
@@ -435,45 +435,46 @@ report_milestone(struct report *r, sqlite3_stmt *st)
 		report_text(r, msg);
 }
 
+/* A connection's milestones and where its bursts of warnings start. */
+static const char report_timeline_sql[] =
+	"SELECT e.ts, e.id, e.kind, e.message, e.code,"
+	" CASE e.kind"
+	"  WHEN 'closed' THEN json_extract(e.json, '$.reason')"
+	"  WHEN 'connect_failed' THEN coalesce("
+	"   json_extract(e.json, '$.errorCode'), e.message)"
+	"  WHEN 'api_error' THEN coalesce("
+	"   json_extract(e.json, '$.message'), '')"
+	"  WHEN 'ws_closed' THEN 'code ' || json_extract(e.json, '$.code')"
+	"  END,"
+	" i.path, e.line, e.attributed,"
+	" (SELECT f.rule FROM findings AS f WHERE f.anchor_event = e.id"
+	"  AND f.rule IN ('stale_timeout', 'connect_timeout'))"
+	" FROM ev AS e JOIN inputs AS i ON i.id = e.input_id"
+	" WHERE e.conn = ?1 AND e.kind IN " REPORT_MILESTONES
+	" UNION ALL"
+	" SELECT f.first_ts, f.anchor_event, 'finding',"
+	"  CASE f.rule"
+	"   WHEN 'rate_limit_burst' THEN 'rate-limit burst starts: '"
+	"    || f.count || ' rejected'"
+	"   ELSE 'frames rejected after the close start: ' || f.count"
+	"  END,"
+	"  NULL, NULL, i.path, e.line, 0, NULL"
+	" FROM findings AS f JOIN events AS e ON e.id = f.anchor_event"
+	" JOIN inputs AS i ON i.id = e.input_id"
+	" WHERE f.conn = ?1"
+	"  AND f.rule IN ('rate_limit_burst', 'post_close_race')"
+	" ORDER BY 2";
+
 static void
 report_timeline(struct report *r, const char *conn, int64_t start)
 {
 	sqlite3_stmt	*st;
 	int64_t		 ts;
 	int		 rows = 0, more = 0;
-	char		*sql, d[40], *prev = NULL;
+	char		 d[40], *prev = NULL;
 	const char	*kind;
 
-	sql = xasprintf(
-	    "SELECT e.ts, e.id, e.kind, e.message, e.code,"
-	    " CASE e.kind"
-	    "  WHEN 'closed' THEN json_extract(e.json, '$.reason')"
-	    "  WHEN 'connect_failed' THEN coalesce("
-	    "   json_extract(e.json, '$.errorCode'), e.message)"
-	    "  WHEN 'api_error' THEN coalesce("
-	    "   json_extract(e.json, '$.message'), '')"
-	    "  WHEN 'ws_closed' THEN 'code ' || json_extract(e.json, '$.code')"
-	    "  END,"
-	    " i.path, e.line, e.attributed,"
-	    " (SELECT f.rule FROM findings AS f WHERE f.anchor_event = e.id"
-	    "  AND f.rule IN ('stale_timeout', 'connect_timeout'))"
-	    " FROM ev AS e JOIN inputs AS i ON i.id = e.input_id"
-	    " WHERE e.conn = ?1 AND e.kind IN %s"
-	    " UNION ALL"
-	    " SELECT f.first_ts, f.anchor_event, 'finding',"
-	    "  CASE f.rule"
-	    "   WHEN 'rate_limit_burst' THEN 'rate-limit burst starts: '"
-	    "    || f.count || ' rejected'"
-	    "   ELSE 'frames rejected after the close start: ' || f.count"
-	    "  END,"
-	    "  NULL, NULL, i.path, e.line, 0, NULL"
-	    " FROM findings AS f JOIN events AS e ON e.id = f.anchor_event"
-	    " JOIN inputs AS i ON i.id = e.input_id"
-	    " WHERE f.conn = ?1"
-	    "  AND f.rule IN ('rate_limit_burst', 'post_close_race')"
-	    " ORDER BY 2", report_milestones);
-	st = report_cached(r, &r->timeline, sql);
-	free(sql);
+	st = report_cached(r, &r->timeline, report_timeline_sql);
 	if (st == NULL)
 		return;
 	sqlite3_bind_text(st, 1, conn, -1, SQLITE_TRANSIENT);
@@ -599,13 +600,34 @@ report_finding(struct report *r, sqlite3_stmt *st, const char *lead)
 	report_evidence(r, col_text(st, 8));
 }
 
-static const char report_findings_cols[] =
-	"SELECT f.id, f.rule, upper(f.severity), f.title, f.next, f.first_ts,"
-	" f.last_ts, f.summary, f.evidence, f.count FROM findings AS f";
+#define REPORT_FINDINGS_COLS \
+	"SELECT f.id, f.rule, upper(f.severity), f.title, f.next, f.first_ts," \
+	" f.last_ts, f.summary, f.evidence, f.count"
 
-static const char report_sev_order[] =
-	" ORDER BY CASE f.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1"
-	" ELSE 2 END, f.first_ts, f.id";
+#define REPORT_SEV_ORDER \
+	" ORDER BY CASE f.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1" \
+	" ELSE 2 END, f.first_ts, f.id"
+
+/*
+ * A connection's root findings: no cause, or a cause outside the
+ * connection.  The last column says whether any finding names it as its
+ * cause: most have none, and the query for them is the dearest one here.
+ */
+static const char report_roots_sql[] =
+	REPORT_FINDINGS_COLS ","
+	" EXISTS (SELECT 1 FROM findings AS c WHERE c.caused_by = f.id)"
+	" FROM findings AS f WHERE f.conn = ?1 AND (f.caused_by IS NULL OR"
+	" (SELECT c.conn FROM findings AS c WHERE c.id = f.caused_by)"
+	" IS NOT f.conn)" REPORT_SEV_ORDER;
+
+/* Every finding down the chain of ?1, not only the direct consequences. */
+static const char report_consequences_sql[] =
+	"WITH RECURSIVE chain (id, depth) AS ("
+	" SELECT id, 1 FROM findings WHERE caused_by = ?1"
+	" UNION SELECT c.id, chain.depth + 1 FROM findings AS c"
+	" JOIN chain ON c.caused_by = chain.id WHERE chain.depth < 16) "
+	REPORT_FINDINGS_COLS " FROM findings AS f"
+	" WHERE f.id IN (SELECT id FROM chain)" REPORT_SEV_ORDER;
 
 /* One-line form of a finding, for the causal chain. */
 static void
@@ -629,24 +651,9 @@ static void
 report_connection_findings(struct report *r, const char *conn)
 {
 	sqlite3_stmt	*roots, *cons;
-	char		*sql;
-	int64_t		 id;
 
-	/* Roots: no cause, or a cause outside this connection. */
-	sql = xasprintf("%s WHERE f.conn = ?1 AND (f.caused_by IS NULL OR "
-	    "(SELECT c.conn FROM findings AS c WHERE c.id = f.caused_by) "
-	    "IS NOT f.conn)%s", report_findings_cols, report_sev_order);
-	roots = report_cached(r, &r->roots, sql);
-	free(sql);
-	/* every finding down the chain, not only the direct consequences */
-	sql = xasprintf("WITH RECURSIVE chain (id, depth) AS ("
-	    " SELECT id, 1 FROM findings WHERE caused_by = ?1"
-	    " UNION SELECT c.id, chain.depth + 1 FROM findings AS c"
-	    " JOIN chain ON c.caused_by = chain.id WHERE chain.depth < 16)"
-	    " %s WHERE f.id IN (SELECT id FROM chain)%s",
-	    report_findings_cols, report_sev_order);
-	cons = report_cached(r, &r->consequences, sql);
-	free(sql);
+	roots = report_cached(r, &r->roots, report_roots_sql);
+	cons = report_cached(r, &r->consequences, report_consequences_sql);
 	if (roots == NULL || cons == NULL)
 		return;
 	sqlite3_bind_text(roots, 1, conn, -1, SQLITE_TRANSIENT);
@@ -654,8 +661,9 @@ report_connection_findings(struct report *r, const char *conn)
 	buf_adds(r->out, "### Findings\n\n");
 	while (report_step(r, roots)) {
 		report_finding(r, roots, "");
-		id = sqlite3_column_int64(roots, 0);
-		sqlite3_bind_int64(cons, 1, id);
+		if (!sqlite3_column_int(roots, 10))
+			continue;
+		sqlite3_bind_int64(cons, 1, sqlite3_column_int64(roots, 0));
 		while (report_step(r, cons))
 			report_finding(r, cons, "Consequence: ");
 		sqlite3_reset(cons);
@@ -665,6 +673,8 @@ report_connection_findings(struct report *r, const char *conn)
 	buf_adds(r->out, "### Causal chain\n\n");
 	while (report_step(r, roots)) {
 		report_chain_item(r, roots, "- Cause: ");
+		if (!sqlite3_column_int(roots, 10))
+			continue;
 		sqlite3_bind_int64(cons, 1, sqlite3_column_int64(roots, 0));
 		while (report_step(r, cons))
 			report_chain_item(r, cons, "  - Consequence: ");
@@ -759,13 +769,10 @@ static void
 report_other_findings(struct report *r)
 {
 	sqlite3_stmt	*st;
-	char		*sql;
 	int		 rows = 0;
 
-	sql = xasprintf("%s WHERE f.conn IS NULL%s", report_findings_cols,
-	    report_sev_order);
-	st = report_prepare(r, sql);
-	free(sql);
+	st = report_prepare(r, REPORT_FINDINGS_COLS " FROM findings AS f"
+	    " WHERE f.conn IS NULL" REPORT_SEV_ORDER);
 	while (report_step(r, st)) {
 		if (rows++ == 0)
 			buf_adds(r->out, "## Findings without a connection\n\n");
