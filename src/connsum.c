@@ -172,10 +172,13 @@ connsum_textcmp(const char *a, size_t alen, const char *b, size_t blen)
 	return alen < blen ? -1 : alen > blen;
 }
 
-/* One events row with id, as stored. */
+/*
+ * One events row with id, as stored: count lines (a run's, see runs.c),
+ * the last at last_ts (coalesce(last_ts, ts) of the row).
+ */
 void
 connsum_event(struct connsum *cs, int64_t id, const struct log_record *r,
-    const char *host)
+    const char *host, uint64_t count, int64_t last_ts)
 {
 	struct conn_sum	*c;
 	size_t		 hlen;
@@ -197,8 +200,8 @@ connsum_event(struct connsum *cs, int64_t id, const struct log_record *r,
 	if (id > c->last_id)
 		c->last_id = id;
 	connsum_min(&c->first_ts, r->ts);
-	connsum_max(&c->last_ts, r->ts);
-	c->events++;
+	connsum_max(&c->last_ts, last_ts);
+	c->events += (int64_t)count;
 	if (host != NULL) {
 		hlen = strlen(host);
 		if (c->host == NULL ||
@@ -241,26 +244,6 @@ connsum_event(struct connsum *cs, int64_t id, const struct log_record *r,
 		connsum_max(&c->disconnect_ts, r->ts);
 		break;
 	}
-}
-
-/*
- * A run's row got its totals (runs.c): count lines in all, the last at
- * last_ts.  The row itself was counted as one line when inserted.
- */
-void
-connsum_run(struct connsum *cs, const char *conn, size_t len, uint64_t count,
-    int64_t last_ts)
-{
-	struct conn_sum	*c;
-
-	if (cs->dropped != NULL)
-		return;
-	if ((c = connsum_find(cs, conn, len, 0)) == NULL) {
-		connsum_drop(cs, "a run of a connection not summed");
-		return;
-	}
-	c->events += (int64_t)count - 1;
-	connsum_max(&c->last_ts, last_ts);
 }
 
 /* Why the sums cannot be used, or NULL. */

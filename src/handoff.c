@@ -213,67 +213,24 @@ handoff_copy(struct handoff *h, const char *s, size_t len)
 	return d;
 }
 
-/* Bytes a string takes in the arena, unless it lies inside text. */
-static size_t
-handoff_size(const char *s, size_t len, const struct log_record *r)
-{
-	if (s == NULL || (s >= r->text && s + len <= r->text + r->text_len))
-		return 0;
-	return len + 1;
-}
-
-/* The copy of s: inside the copied text where it was inside the text. */
-static const char *
-handoff_rebase(struct handoff *h, const char *s, size_t len,
-    const struct log_record *r, const char *text)
-{
-	if (s == NULL)
-		return NULL;
-	if (s >= r->text && s + len <= r->text + r->text_len)
-		return text + (s - r->text);
-	return handoff_copy(h, s, len);
-}
-
 /* An event, with copies of its strings.  -1 when storing has failed. */
 int
 handoff_event(struct handoff *h, uint64_t line, const struct log_record *r,
     const struct envelope *env)
 {
 	struct handoff_item	*it;
-	struct log_record	*c;
-	size_t			 need, elen;
-	const char		*text;
+	struct batch		*b;
+	size_t			 need;
 
-	elen = r->json_error != NULL ? strlen(r->json_error) : 0;
-	need = r->text_len + 1 +
-	    handoff_size(r->proc, r->proc_len, r) +
-	    handoff_size(r->msg, r->msg_len, r) +
-	    handoff_size(r->json, r->json_len, r) +
-	    handoff_size(r->json_error, elen, r) +
-	    handoff_size(r->conn, r->conn_len, r) +
-	    (env->host != NULL ? strlen(env->host) + 1 : 0) +
-	    (env->unit != NULL ? strlen(env->unit) + 1 : 0);
+	need = record_size(r, env);
 	if ((it = handoff_slot(h, need)) == NULL)
 		return -1;
+	b = &h->batch[h->filling];
 	it->type = HANDOFF_EVENT;
 	it->line = line;
 	it->n = 0;
-	c = &it->rec;
-	*c = *r;
-	text = handoff_copy(h, r->text, r->text_len);
-	c->text = text;
-	c->proc = handoff_rebase(h, r->proc, r->proc_len, r, text);
-	c->msg = handoff_rebase(h, r->msg, r->msg_len, r, text);
-	c->json = handoff_rebase(h, r->json, r->json_len, r, text);
-	c->json_error = handoff_rebase(h, r->json_error, elen, r, text);
-	c->conn = handoff_rebase(h, r->conn, r->conn_len, r, text);
-	it->env = *env;
-	it->env.text = NULL;	/* the stored record has what it needs */
-	it->env.len = 0;
-	if (env->host != NULL)
-		it->env.host = handoff_copy(h, env->host, strlen(env->host));
-	if (env->unit != NULL)
-		it->env.unit = handoff_copy(h, env->unit, strlen(env->unit));
+	record_copy(b->arena + b->used, r, env, &it->rec, &it->env);
+	b->used += need;
 	return 0;
 }
 

@@ -133,8 +133,8 @@ ingest_store_items(void *arg, const struct handoff_item *it, size_t n,
 			    it->reason, it->text, it->len, cause);
 			break;
 		case HANDOFF_CONTINUATIONS:
-			rc = store_add_continuations(k->s, k->last_event,
-			    it->n, cause);
+			rc = runs_continuations(k->ing->runs, k->s,
+			    k->last_event, it->n, cause);
 			break;
 		}
 		if (rc != 0)

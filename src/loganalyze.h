@@ -281,16 +281,23 @@ int	 store_begin_input(struct store *, const char *, int64_t *, char **);
 int	 store_known_lengths(struct store *, uint64_t **, size_t *, char **);
 int	 store_find_input(struct store *, uint64_t, const char *,
 	    struct store_known *, char **);
-int	 store_insert_event(struct store *, int64_t, uint64_t, uint64_t,
-	    const struct log_record *, const struct envelope *, char **);
+struct event_totals {		/* a run's row (runs.c) */
+	uint64_t	 count;		/* lines */
+	uint64_t	 last_line;
+	int64_t		 last_ts;
+	const char	*list;		/* the line numbers: "12,15,19" */
+	size_t		 list_len;
+	uint64_t	 continuations;
+};
+int64_t	 store_next_event(struct store *);
+int	 store_insert_event(struct store *, int64_t, int64_t, uint64_t,
+	    const struct log_record *, const struct envelope *,
+	    const struct event_totals *, char **);
 int	 store_insert_sample(struct store *, int64_t, uint64_t, const char *,
 	    const char *, size_t, char **);
 int	 store_end_input(struct store *, int64_t, const struct input_stats *,
 	    const char *, char **);
 int	 store_add_continuations(struct store *, int64_t, uint64_t, char **);
-int	 store_update_run(struct store *, int64_t, const char *, size_t,
-	    uint64_t, uint64_t, int64_t, const char *, size_t, char **);
-int64_t	 store_last_event(struct store *);
 void	 store_note_input(struct store *, const char *, const char *,
 	    int64_t);
 int	 store_abort_input(struct store *);
@@ -311,13 +318,16 @@ void	 store_close(struct store *);
 struct connsum;
 struct connsum *connsum_create(void);
 void	 connsum_event(struct connsum *, int64_t, const struct log_record *,
-	    const char *);
-void	 connsum_run(struct connsum *, const char *, size_t, uint64_t,
-	    int64_t);
+	    const char *, uint64_t, int64_t);
 void	 connsum_drop(struct connsum *, const char *);
 const char *connsum_dropped(const struct connsum *);
 int	 connsum_store(struct connsum *, struct sqlite3 *, char **);
 void	 connsum_free(struct connsum *);
+
+/* record.c */
+size_t	 record_size(const struct log_record *, const struct envelope *);
+void	 record_copy(char *, const struct log_record *,
+	    const struct envelope *, struct log_record *, struct envelope *);
 
 /* hash.c */
 uint32_t hash_bytes(const char *, size_t);
@@ -332,6 +342,8 @@ struct runs;
 struct runs *runs_create(void);
 int	 runs_store(struct runs *, struct store *, int64_t, uint64_t,
 	    const struct log_record *, const struct envelope *, int64_t *,
+	    char **);
+int	 runs_continuations(struct runs *, struct store *, int64_t, uint64_t,
 	    char **);
 int	 runs_flush(struct runs *, struct store *, char **);
 void	 runs_free(struct runs *);

@@ -3,9 +3,11 @@
  * Runs: every audio frame of every connection prints a line, and those
  * lines are most of a relay log.  Rather than a row each, a connection's
  * identical high-volume events (same kind, level and message; the JSON of
- * the first is kept) share one events row, inserted at the run's first line and updated when the run
- * ends with its line count, last line, last time and the list of its line
- * numbers, so counts, time ranges and every line number survive.  A run
+ * the first is kept) share one events row, with the run's line count, last
+ * line, last time and the list of its line numbers, so counts, time ranges
+ * and every line number survive.  The row is inserted once, when the run
+ * ends, under the id its first line took (store_next_event): updating it
+ * as the run grew rewrote the row and its line list each time.  A run
  * ends at any other event of its connection except the warnings that
  * arrive between frames (API errors, too-early frames), at the end of the
  * input, or when its line list reaches RUNS_MAX_LIST bytes, which bounds
@@ -31,18 +33,18 @@
 #define RUNS_MAX_CONNS	16384	/* flush everything past this many */
 
 struct run {
-	int		 used;
-	int64_t		 id;		/* the events row of the first line */
-	uint64_t	 count;
-	uint64_t	 last_line;
-	int64_t		 last_ts;
-	int		 kind;
-	int		 level;
-	char		*msg;
-	size_t		 msg_len;
-	char		*json;		/* compared for the warnings rules count */
-	size_t		 json_len;
-	struct buf	 lines;		/* "12,15,19" */
+	int			 used;
+	int64_t			 id;	/* the events row of the first line */
+	int64_t			 input;
+	uint64_t		 line;	/* the first */
+	struct log_record	 rec;	/* the first line, stored at the end */
+	struct envelope		 env;
+	char			*mem;	/* rec's and env's strings */
+	uint64_t		 count;
+	uint64_t		 last_line;
+	int64_t			 last_ts;
+	uint64_t		 continuations;
+	struct buf		 lines;	/* "12,15,19" */
 };
 
 struct conn_runs {
@@ -56,6 +58,7 @@ struct conn_runs {
 struct runs {
 	struct conn_runs	*bucket[RUNS_BUCKETS];
 	size_t			 nconns;
+	struct run		*last;	/* where the last event went, or NULL */
 };
 
 struct runs *
@@ -118,16 +121,18 @@ runs_lookup(struct runs *r, const char *conn, size_t len, uint32_t h)
 static int
 runs_continues(const struct run *run, const struct log_record *rec)
 {
-	if (!run->used || run->kind != rec->kind ||
-	    run->level != rec->level || run->msg_len != rec->msg_len ||
-	    memcmp(run->msg, rec->msg, rec->msg_len) != 0)
+	const struct log_record	*first = &run->rec;
+
+	if (!run->used || first->kind != rec->kind ||
+	    first->level != rec->level || first->msg_len != rec->msg_len ||
+	    memcmp(first->msg, rec->msg, rec->msg_len) != 0)
 		return 0;
 	if (!runs_keeps_json(rec->kind))
 		return 1;
 	if (rec->json == NULL)
-		return run->json == NULL;
-	return run->json != NULL && run->json_len == rec->json_len &&
-	    memcmp(run->json, rec->json, rec->json_len) == 0;
+		return first->json == NULL;
+	return first->json != NULL && first->json_len == rec->json_len &&
+	    memcmp(first->json, rec->json, rec->json_len) == 0;
 }
 
 /* Append a line number in decimal (the line list is built for every line). */
@@ -142,47 +147,58 @@ runs_add_number(struct buf *b, uint64_t n)
 	buf_add(b, p, (size_t)(digits + sizeof digits - p));
 }
 
-/* Write a run of connection c's to its row and forget it. */
-static int
-runs_end(struct store *s, const struct conn_runs *c, struct run *run,
-    char **cause)
+/* Forget a run without storing it. */
+static void
+runs_drop(struct runs *r, struct run *run)
 {
-	int	rc = 0;
+	if (r->last == run)
+		r->last = NULL;
+	free(run->mem);
+	buf_free(&run->lines);
+	memset(run, 0, sizeof *run);
+}
+
+/* Store a run's row with its totals and forget the run. */
+static int
+runs_end(struct runs *r, struct store *s, struct run *run, char **cause)
+{
+	struct event_totals	tot;
+	int			rc;
 
 	if (!run->used)
 		return 0;
-	if (run->count > 1)
-		rc = store_update_run(s, run->id, c->conn, c->conn_len,
-		    run->count, run->last_line, run->last_ts, run->lines.data,
-		    run->lines.len, cause);
-	free(run->msg);
-	free(run->json);
-	buf_free(&run->lines);
-	memset(run, 0, sizeof *run);
+	memset(&tot, 0, sizeof tot);
+	tot.count = run->count;
+	tot.last_line = run->last_line;
+	tot.last_ts = run->last_ts;
+	tot.list = run->lines.data;
+	tot.list_len = run->lines.len;
+	tot.continuations = run->continuations;
+	rc = store_insert_event(s, run->id, run->input, run->line, &run->rec,
+	    &run->env, &tot, cause);
+	runs_drop(r, run);
 	return rc;
 }
 
 static int
-runs_end_conn(struct store *s, struct conn_runs *c, char **cause)
+runs_end_conn(struct runs *r, struct store *s, struct conn_runs *c,
+    char **cause)
 {
 	int	i, rc = 0;
 
 	for (i = 0; i < RUNS_SLOTS; i++)
-		if (runs_end(s, c, &c->run[i], cause) != 0)
+		if (runs_end(r, s, &c->run[i], cause) != 0)
 			rc = -1;
 	return rc;
 }
 
 static void
-runs_free_conn(struct conn_runs *c)
+runs_free_conn(struct runs *r, struct conn_runs *c)
 {
 	int	i;
 
-	for (i = 0; i < RUNS_SLOTS; i++) {
-		free(c->run[i].msg);
-		free(c->run[i].json);
-		buf_free(&c->run[i].lines);
-	}
+	for (i = 0; i < RUNS_SLOTS; i++)
+		runs_drop(r, &c->run[i]);
 	free(c->conn);
 	free(c);
 }
@@ -201,10 +217,10 @@ runs_flush(struct runs *r, struct store *s, char **cause)
 	for (i = 0; i < RUNS_BUCKETS; i++) {
 		for (c = r->bucket[i]; c != NULL; c = next) {
 			next = c->next;
-			if (s != NULL && rc == 0 && runs_end_conn(s, c,
+			if (s != NULL && rc == 0 && runs_end_conn(r, s, c,
 			    cause) != 0)
 				rc = -1;
-			runs_free_conn(c);
+			runs_free_conn(r, c);
 		}
 		r->bucket[i] = NULL;
 	}
@@ -222,8 +238,43 @@ runs_free(struct runs *r)
 }
 
 /*
- * Store one event: inserted as a row, or counted into the run it continues.
- * id receives the row the event belongs to.
+ * n continuation lines (a stack trace, say) of event id: counted into its
+ * run while the run waits to be stored, else added to its row.
+ */
+int
+runs_continuations(struct runs *r, struct store *s, int64_t id, uint64_t n,
+    char **cause)
+{
+	if (r->last != NULL && r->last->used && r->last->id == id) {
+		r->last->continuations += n;
+		return 0;
+	}
+	return store_add_continuations(s, id, n, cause);
+}
+
+/* Start a run at rec, line of input, in a free slot. */
+static void
+runs_start(struct runs *r, struct store *s, struct run *run, int64_t input,
+    uint64_t line, const struct log_record *rec, const struct envelope *env)
+{
+	run->used = 1;
+	run->id = store_next_event(s);
+	run->input = input;
+	run->line = line;
+	run->mem = xmalloc(record_size(rec, env));
+	record_copy(run->mem, rec, env, &run->rec, &run->env);
+	run->count = 1;
+	run->last_line = line;
+	run->last_ts = rec->ts;
+	run->continuations = 0;
+	buf_init(&run->lines);
+	runs_add_number(&run->lines, line);
+	r->last = run;
+}
+
+/*
+ * Store one event: inserted as a row, or counted into the run it continues
+ * or starts.  id receives the row the event belongs to.
  */
 int
 runs_store(struct runs *r, struct store *s, int64_t input, uint64_t line,
@@ -247,11 +298,11 @@ runs_store(struct runs *r, struct store *s, int64_t input, uint64_t line,
 		if (c != NULL) {
 			*pp = c->next;
 			r->nconns--;
-			if (runs_end_conn(s, c, cause) != 0) {
-				runs_free_conn(c);
+			if (runs_end_conn(r, s, c, cause) != 0) {
+				runs_free_conn(r, c);
 				return -1;
 			}
-			runs_free_conn(c);
+			runs_free_conn(r, c);
 		}
 		goto insert;
 	}
@@ -289,34 +340,19 @@ runs_store(struct runs *r, struct store *s, int64_t input, uint64_t line,
 		buf_addc(&run->lines, ',');
 		runs_add_number(&run->lines, line);
 		*id = run->id;
+		r->last = run;
 		return 0;
 	}
 	if (run == NULL)
 		run = victim;
-	if (runs_end(s, c, run, cause) != 0)
+	if (runs_end(r, s, run, cause) != 0)
 		return -1;
-	if (store_insert_event(s, input, line, 0, rec, env, cause) != 0)
-		return -1;
-	run->used = 1;
-	run->id = *id = store_last_event(s);
-	run->count = 1;
-	run->last_line = line;
-	run->last_ts = rec->ts;
-	run->kind = rec->kind;
-	run->level = rec->level;
-	run->msg = xstrndup(rec->msg, rec->msg_len);
-	run->msg_len = rec->msg_len;
-	if (runs_keeps_json(rec->kind) && rec->json != NULL) {
-		run->json = xstrndup(rec->json, rec->json_len);
-		run->json_len = rec->json_len;
-	}
-	buf_init(&run->lines);
-	runs_add_number(&run->lines, line);
+	runs_start(r, s, run, input, line, rec, env);
+	*id = run->id;
 	return 0;
 
 insert:
-	if (store_insert_event(s, input, line, 0, rec, env, cause) != 0)
-		return -1;
-	*id = store_last_event(s);
-	return 0;
+	r->last = NULL;
+	*id = store_next_event(s);
+	return store_insert_event(s, *id, input, line, rec, env, NULL, cause);
 }

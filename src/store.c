@@ -25,18 +25,21 @@ struct store {
 	sqlite3_stmt	*ins_event;
 	sqlite3_stmt	*ins_sample;
 	sqlite3_stmt	*add_cont;
-	sqlite3_stmt	*upd_run;
 	int		 persistent;
 	int		 in_txn;
 	struct connsum	*sums;		/* NULL with --db (connsum.c) */
 	int64_t		 mark;		/* last event id before this input */
+	int64_t		 next_id;	/* of the next event (runs.c) */
+	int64_t		 first_ts;	/* of this input's rows so far */
+	int64_t		 last_ts;
 };
 
 static const char store_ins_event_sql[] =
 	"INSERT INTO events (input_id, line, ts, ts_source, level, kind, conn,"
-	" message, json, json_error, code, proc, host, unit, prefix, raw)"
+	" message, json, json_error, code, proc, host, unit, prefix, raw, id,"
+	" line_count, last_line, last_ts, line_list, continuation_lines)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-	" ?15, ?16)";
+	" ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)";
 static const char store_ins_sample_sql[] =
 	"INSERT INTO samples (input_id, line, reason, text)"
 	" VALUES (?1, ?2, ?3, ?4)";
@@ -44,9 +47,6 @@ static const char store_add_cont_sql[] =
 	"UPDATE events SET continuation_lines = continuation_lines + ?2"
 	" WHERE id = ?1";
 
-static const char store_upd_run_sql[] =
-	"UPDATE events SET line_count = ?2, last_line = ?3, last_ts = ?4,"
-	" line_list = ?5 WHERE id = ?1";
 
 static const char *store_ts_sources[] = {
 	"none", "line", "clock", "envelope", "json", "envelope-year-inferred"
@@ -289,8 +289,7 @@ store_open(const char *path, char **cause)
 		s->sums = connsum_create();
 	if (store_prepare(s, store_ins_event_sql, &s->ins_event, &err) != 0 ||
 	    store_prepare(s, store_ins_sample_sql, &s->ins_sample, &err) != 0 ||
-	    store_prepare(s, store_add_cont_sql, &s->add_cont, &err) != 0 ||
-	    store_prepare(s, store_upd_run_sql, &s->upd_run, &err) != 0)
+	    store_prepare(s, store_add_cont_sql, &s->add_cont, &err) != 0)
 		goto fail_msg;
 	return s;
 
@@ -311,7 +310,6 @@ store_close(struct store *s)
 	sqlite3_finalize(s->ins_event);
 	sqlite3_finalize(s->ins_sample);
 	sqlite3_finalize(s->add_cont);
-	sqlite3_finalize(s->upd_run);
 	sqlite3_close(s->db);
 	connsum_free(s->sums);
 	free(s);
@@ -349,6 +347,8 @@ store_begin(struct store *s, char **cause)
 		return store_error(s, "events", cause);
 	rc = sqlite3_step(st);
 	s->mark = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	s->next_id = s->mark + 1;
+	s->first_ts = s->last_ts = TS_NONE;
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)
 		return store_error(s, "events", cause);
@@ -478,16 +478,38 @@ store_is_rebuilt(const struct log_record *r)
 	    r->msg[r->msg_len] == ' ' && r->json + r->json_len == end;
 }
 
-/* Insert one event; its row id is the reading order. */
+/*
+ * The id of the next event: ids are the reading order, and a run's row
+ * takes its first line's place although it is stored when the run ends.
+ */
+int64_t
+store_next_event(struct store *s)
+{
+	return s->next_id++;
+}
+
+static void
+store_bind_ts(sqlite3_stmt *st, int col, int64_t ts)
+{
+	if (ts == TS_NONE)
+		sqlite3_bind_null(st, col);
+	else
+		sqlite3_bind_int64(st, col, ts);
+}
+
+/*
+ * Insert event id (from store_next_event), read at line of input; tot has
+ * the totals of the run of lines it stands for, or is NULL for one line.
+ */
 int
-store_insert_event(struct store *s, int64_t input, uint64_t line,
-    uint64_t cont_of, const struct log_record *r, const struct envelope *env,
-    char **cause)
+store_insert_event(struct store *s, int64_t id, int64_t input,
+    uint64_t line, const struct log_record *r, const struct envelope *env,
+    const struct event_totals *tot, char **cause)
 {
 	sqlite3_stmt	*st = s->ins_event;
 	const char	*level;
+	int64_t		 last_ts = TS_NONE;
 
-	(void)cont_of;
 	sqlite3_bind_int64(st, 1, input);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)line);
 	if (r->ts == TS_NONE)
@@ -522,14 +544,37 @@ store_insert_event(struct store *s, int64_t input, uint64_t line,
 		sqlite3_bind_null(st, 15);
 		store_bind_text(st, 16, r->text, r->text_len);
 	}
+	sqlite3_bind_int64(st, 17, id);
+	if (tot != NULL && tot->count > 1) {
+		last_ts = tot->last_ts;
+		sqlite3_bind_int64(st, 18, (sqlite3_int64)tot->count);
+		sqlite3_bind_int64(st, 19, (sqlite3_int64)tot->last_line);
+		store_bind_ts(st, 20, last_ts);
+		store_bind_text(st, 21, tot->list, tot->list_len);
+	} else {
+		sqlite3_bind_int64(st, 18, 1);
+		sqlite3_bind_null(st, 19);
+		sqlite3_bind_null(st, 20);
+		sqlite3_bind_null(st, 21);
+	}
+	sqlite3_bind_int64(st, 22, tot != NULL ?
+	    (sqlite3_int64)tot->continuations : 0);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		sqlite3_reset(st);
 		return store_error(s, "insert event", cause);
 	}
 	sqlite3_reset(st);
+	/* the input's time range, as min(ts), max(coalesce(last_ts, ts)) */
+	if (r->ts != TS_NONE && (s->first_ts == TS_NONE || r->ts < s->first_ts))
+		s->first_ts = r->ts;
+	if (last_ts == TS_NONE)
+		last_ts = r->ts;
+	if (last_ts != TS_NONE &&
+	    (s->last_ts == TS_NONE || last_ts > s->last_ts))
+		s->last_ts = last_ts;
 	if (s->sums != NULL)
-		connsum_event(s->sums, sqlite3_last_insert_rowid(s->db), r,
-		    env->host);
+		connsum_event(s->sums, id, r, env->host,
+		    tot != NULL ? tot->count : 1, last_ts);
 	return 0;
 }
 
@@ -547,32 +592,6 @@ store_add_continuations(struct store *s, int64_t event, uint64_t n,
 		return store_error(s, "continuation", cause);
 	}
 	sqlite3_reset(st);
-	return 0;
-}
-
-/* Give the row of a run of connection conn's its totals (runs.c). */
-int
-store_update_run(struct store *s, int64_t id, const char *conn,
-    size_t conn_len, uint64_t count, uint64_t last_line, int64_t last_ts,
-    const char *list, size_t len, char **cause)
-{
-	sqlite3_stmt	*st = s->upd_run;
-
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)count);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)last_line);
-	if (last_ts == TS_NONE)
-		sqlite3_bind_null(st, 4);
-	else
-		sqlite3_bind_int64(st, 4, last_ts);
-	sqlite3_bind_text64(st, 5, list, len, SQLITE_STATIC, SQLITE_UTF8);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		sqlite3_reset(st);
-		return store_error(s, "update run", cause);
-	}
-	sqlite3_reset(st);
-	if (s->sums != NULL)
-		connsum_run(s->sums, conn, conn_len, count, last_ts);
 	return 0;
 }
 
@@ -599,12 +618,6 @@ store_note_input(struct store *s, const char *path, const char *what,
 	sqlite3_finalize(st);
 }
 
-int64_t
-store_last_event(struct store *s)
-{
-	return sqlite3_last_insert_rowid(s->db);
-}
-
 /* Keep a line that was not an event, for the report's samples. */
 int
 store_insert_sample(struct store *s, int64_t input, uint64_t line,
@@ -623,34 +636,6 @@ store_insert_sample(struct store *s, int64_t input, uint64_t line,
 		return store_error(s, "insert sample", cause);
 	}
 	sqlite3_reset(st);
-	return 0;
-}
-
-/*
- * Bind to ?10 and ?11 of st the first and last times of the events this
- * run added to input id: a range of ids, not a scan of all events.
- */
-static int
-store_input_times(struct store *s, int64_t id, sqlite3_stmt *upd,
-    char **cause)
-{
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	if (sqlite3_prepare_v2(s->db, "SELECT min(ts), max(coalesce(last_ts,"
-	    " ts)) FROM events WHERE id > ?1 AND input_id = ?2", -1, &st,
-	    NULL) != SQLITE_OK)
-		return store_error(s, "inputs", cause);
-	sqlite3_bind_int64(st, 1, s->mark);
-	sqlite3_bind_int64(st, 2, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		sqlite3_bind_value(upd, 10, sqlite3_column_value(st, 0));
-		sqlite3_bind_value(upd, 11, sqlite3_column_value(st, 1));
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW)
-		return store_error(s, "inputs", cause);
 	return 0;
 }
 
@@ -687,10 +672,9 @@ store_end_input(struct store *s, int64_t id, const struct input_stats *is,
 	else
 		sqlite3_bind_null(st, 9);
 	sqlite3_bind_int(st, 12, !is->partial);
-	if (store_input_times(s, id, st, cause) != 0) {
-		sqlite3_finalize(st);
-		return -1;
-	}
+	/* kept while storing: no scan of the input's rows */
+	store_bind_ts(st, 10, s->first_ts);
+	store_bind_ts(st, 11, s->last_ts);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
