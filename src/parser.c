@@ -46,6 +46,7 @@ struct parser {
 	char			 json_error[200]; /* of the last line */
 	struct buf		 text;		/* line without escapes */
 	int64_t			 day;		/* midnight of the last date */
+	struct time_cache	 minute;	/* of the last line time */
 };
 
 static const char *parser_levels[] = {
@@ -307,7 +308,7 @@ parser_parse(struct parser *p, const char *line, size_t len,
 	}
 	if (parser_span(p, p->g_iso, text, &s, &slen) ||
 	    parser_span(p, p->g_bare, text, &s, &slen)) {
-		if (time_parse_iso(s, slen, &t) == 0) {
+		if (time_parse_iso_cached(&p->minute, s, slen, &t) == 0) {
 			r->ts = t;
 			r->ts_src = TSSRC_LINE;
 		}
