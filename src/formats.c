@@ -84,6 +84,7 @@ struct formats {
 	struct buf		 comm;
 	struct buf		 field;		/* a value being decoded */
 	struct formats_entry	 entry;
+	unsigned		 rows[256];	/* by first byte, 1 << row */
 };
 
 typedef int (*unwrap_fn)(struct formats *, const char *, size_t,
@@ -961,17 +962,28 @@ unwrap_kubectl(struct formats *f, const char *line, size_t len,
 	return FORMATS_TEXT;
 }
 
+#define FORMATS_UPPER	"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+#define FORMATS_DIGITS	"0123456789"
+
+/*
+ * opens: every byte a line can begin with for the row to take it when the
+ * envelope is detected (NULL: any).  It may hold more than the unwrapper
+ * accepts, never less: ENV_AUTO does not try a row on other lines, so a
+ * relay line, which begins with '[', goes straight to plain.
+ */
 static const struct {
 	const char	*name;
 	int		 kind;
 	unwrap_fn	 unwrap;
+	const char	*opens;
 } formats_table[] = {
-	{ "journal-export", ENV_JOURNAL_EXPORT, unwrap_journal_export },
-	{ "docker", ENV_DOCKER, unwrap_docker },
-	{ "journal-json", ENV_JOURNAL_JSON, unwrap_journal_json },
-	{ "journal-short", ENV_JOURNAL_SHORT, unwrap_journal_short },
-	{ "kubectl", ENV_KUBECTL, unwrap_kubectl },
-	{ "plain", ENV_PLAIN, unwrap_plain },
+	{ "journal-export", ENV_JOURNAL_EXPORT, unwrap_journal_export, "_" },
+	{ "docker", ENV_DOCKER, unwrap_docker, "{" },
+	{ "journal-json", ENV_JOURNAL_JSON, unwrap_journal_json, "{\036" },
+	{ "journal-short", ENV_JOURNAL_SHORT, unwrap_journal_short,
+	    FORMATS_UPPER FORMATS_DIGITS },
+	{ "kubectl", ENV_KUBECTL, unwrap_kubectl, FORMATS_DIGITS },
+	{ "plain", ENV_PLAIN, unwrap_plain, NULL },
 };
 
 #define FORMATS_COUNT (sizeof formats_table / sizeof formats_table[0])
@@ -1027,6 +1039,31 @@ formats_kind_name(int kind)
 	return "auto";
 }
 
+/*
+ * The rows to try on a line by its first byte: those that may take it when
+ * the envelope is detected, else the forced envelope's row on every line.
+ */
+static void
+formats_set_rows(struct formats *f)
+{
+	const char	*opens;
+	size_t		 i;
+	int		 c, fits;
+
+	for (i = 0; i < FORMATS_COUNT; i++) {
+		opens = formats_table[i].opens;
+		for (c = 0; c < 256; c++) {
+			if (f->forced != ENV_AUTO)
+				fits = f->forced == formats_table[i].kind;
+			else
+				fits = opens == NULL ||
+				    (c != 0 && strchr(opens, c) != NULL);
+			if (fits)
+				f->rows[c] |= 1u << i;
+		}
+	}
+}
+
 struct formats *
 formats_create(int kind, char **cause)
 {
@@ -1038,6 +1075,7 @@ formats_create(int kind, char **cause)
 	}
 	f = xcalloc(1, sizeof *f);
 	f->forced = kind;
+	formats_set_rows(f);
 	f->now = (int64_t)time(NULL) * 1000;
 	f->hint = TS_NONE;
 	f->day_key = -1;
@@ -1091,8 +1129,9 @@ int
 formats_unwrap(struct formats *f, const char *line, size_t len,
     struct envelope *env)
 {
-	size_t	i;
-	int	rc;
+	size_t		i;
+	unsigned	rows;
+	int		rc;
 
 	memset(env, 0, sizeof *env);
 	env->ts = TS_NONE;
@@ -1116,8 +1155,10 @@ formats_unwrap(struct formats *f, const char *line, size_t len,
 		f->entry.open = 0;
 		return FORMATS_TEXT;
 	}
+	/* An empty line gets the rows of byte 0: no envelope opens with it. */
+	rows = f->rows[len > 0 ? (unsigned char)line[0] : 0];
 	for (i = 0; i < FORMATS_COUNT; i++) {
-		if (f->forced != ENV_AUTO && f->forced != formats_table[i].kind)
+		if (!(rows & 1u << i))
 			continue;
 		rc = formats_table[i].unwrap(f, line, len, env);
 		if (rc != FORMATS_NOFIT) {

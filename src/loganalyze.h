@@ -64,7 +64,15 @@ const char *buf_cstr(struct buf *);
 void	 text_sanitize(struct buf *, const char *, size_t);
 
 /* timeutil.c */
+/* The minute of the last ISO time parsed, and its value: see timeutil.c. */
+struct time_cache {
+	int		 valid;
+	char		 key[16];	/* YYYY-MM-DDTHH:MM */
+	int64_t		 base;		/* key in milliseconds since the epoch */
+};
 int	 time_parse_iso(const char *, size_t, int64_t *);
+int	 time_parse_iso_cached(struct time_cache *, const char *, size_t,
+	    int64_t *);
 int	 time_parse_clock(const char *, size_t, int64_t *);
 int	 time_parse_arg(const char *, int64_t, int64_t *);
 void	 time_format_iso(int64_t, char *, size_t);

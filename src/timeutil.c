@@ -61,20 +61,32 @@ digits(const char **p, const char *end, int n)
 	return v;
 }
 
-/* HH:MM:SS[.fff...] into milliseconds of the day. */
+/* HH:MM into milliseconds of the day. */
 static int
-parse_hms(const char **pp, const char *end, int64_t *ms)
+parse_hm(const char **pp, const char *end, int64_t *ms)
 {
 	const char	*p = *pp;
-	int		 h, mi, s, frac = 0, scale = 100;
+	int		 h, mi;
 
 	if ((h = digits(&p, end, 2)) < 0 || p >= end || *p++ != ':')
 		return -1;
-	if ((mi = digits(&p, end, 2)) < 0 || p >= end || *p++ != ':')
+	if ((mi = digits(&p, end, 2)) < 0)
 		return -1;
-	if ((s = digits(&p, end, 2)) < 0)
+	if (h > 23 || mi > 59)
 		return -1;
-	if (h > 23 || mi > 59 || s > 60)
+	*ms = ((int64_t)h * 60 + mi) * 60000;
+	*pp = p;
+	return 0;
+}
+
+/* The :SS[.fff...] after HH:MM, into milliseconds. */
+static int
+parse_sec(const char **pp, const char *end, int64_t *ms)
+{
+	const char	*p = *pp;
+	int		 s, frac = 0, scale = 100;
+
+	if (p >= end || *p++ != ':' || (s = digits(&p, end, 2)) < 0 || s > 60)
 		return -1;
 	if (p < end && (*p == '.' || *p == ',')) {
 		p++;
@@ -86,7 +98,21 @@ parse_hms(const char **pp, const char *end, int64_t *ms)
 			p++;
 		}
 	}
-	*ms = ((int64_t)h * 3600 + mi * 60 + s) * 1000 + frac;
+	*ms = (int64_t)s * 1000 + frac;
+	*pp = p;
+	return 0;
+}
+
+/* HH:MM:SS[.fff...] into milliseconds of the day. */
+static int
+parse_hms(const char **pp, const char *end, int64_t *ms)
+{
+	const char	*p = *pp;
+	int64_t		 hm, sec;
+
+	if (parse_hm(&p, end, &hm) != 0 || parse_sec(&p, end, &sec) != 0)
+		return -1;
+	*ms = hm + sec;
 	*pp = p;
 	return 0;
 }
@@ -121,16 +147,12 @@ parse_offset(const char **pp, const char *end, int64_t *off)
 	return 0;
 }
 
-/*
- * Parse YYYY-MM-DD[(T| )HH:MM:SS[.frac]][offset], all of the text.  A bare
- * date is midnight UTC.
- */
-int
-time_parse_iso(const char *s, size_t len, int64_t *out)
+/* YYYY-MM-DD into days since the epoch. */
+static int
+parse_date(const char **pp, const char *end, int64_t *days)
 {
-	const char	*p = s, *end = s + len;
+	const char	*p = *pp;
 	int		 y, mo, d;
-	int64_t		 tod = 0, off = 0;
 
 	if ((y = digits(&p, end, 4)) < 0 || p >= end || *p++ != '-')
 		return -1;
@@ -139,6 +161,23 @@ time_parse_iso(const char *s, size_t len, int64_t *out)
 	if ((d = digits(&p, end, 2)) < 0)
 		return -1;
 	if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31)
+		return -1;
+	*days = days_from_civil(y, mo, d);
+	*pp = p;
+	return 0;
+}
+
+/*
+ * Parse YYYY-MM-DD[(T| )HH:MM:SS[.frac]][offset], all of the text.  A bare
+ * date is midnight UTC.
+ */
+int
+time_parse_iso(const char *s, size_t len, int64_t *out)
+{
+	const char	*p = s, *end = s + len;
+	int64_t		 days, tod = 0, off = 0;
+
+	if (parse_date(&p, end, &days) != 0)
 		return -1;
 	if (p < end && (*p == 'T' || *p == ' ')) {
 		p++;
@@ -149,7 +188,40 @@ time_parse_iso(const char *s, size_t len, int64_t *out)
 	}
 	if (p != end)
 		return -1;
-	*out = days_from_civil(y, mo, d) * 86400000 + tod - off;
+	*out = days * 86400000 + tod - off;
+	return 0;
+}
+
+/*
+ * time_parse_iso, with the value of the text up to the minute kept in *c:
+ * in a log, line after line repeats it, and only the seconds, fraction and
+ * offset after it change.  Same results as time_parse_iso for any text.
+ */
+int
+time_parse_iso_cached(struct time_cache *c, const char *s, size_t len,
+    int64_t *out)
+{
+	const char	*p = s, *end = s + len;
+	int64_t		 days, hm, sec, off;
+
+	if (!c->valid || len < sizeof c->key ||
+	    memcmp(s, c->key, sizeof c->key) != 0) {
+		/* A bare date or no time at all: nothing to keep. */
+		if (parse_date(&p, end, &days) != 0 || p >= end ||
+		    (*p != 'T' && *p != ' '))
+			return time_parse_iso(s, len, out);
+		p++;
+		if (parse_hm(&p, end, &hm) != 0)
+			return -1;
+		memcpy(c->key, s, sizeof c->key);
+		c->base = days * 86400000 + hm;
+		c->valid = 1;
+	}
+	p = s + sizeof c->key;
+	if (parse_sec(&p, end, &sec) != 0 || parse_offset(&p, end, &off) != 0 ||
+	    p != end)
+		return -1;
+	*out = c->base + sec - off;
 	return 0;
 }
 

@@ -2,6 +2,7 @@
 /* Unit tests for timeutil.c. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "loganalyze.h"
@@ -69,10 +70,126 @@ test_format(void)
 	CHECK(strcmp(b, "-") == 0);
 }
 
+/*
+ * Times that share a minute, cross a minute, hour, day, month or year, carry
+ * offsets, comma fractions or a space, and texts that share a valid minute
+ * but are not times.
+ */
+static const char *cache_times[] = {
+	"2025-12-10T11:08:10.720Z",
+	"2025-12-10T11:08:10.721Z",
+	"2025-12-10T11:08:59.999Z",
+	"2025-12-10T11:09:00.000Z",
+	"2025-12-10T11:59:59.999Z",
+	"2025-12-10T12:00:00Z",
+	"2025-12-10T23:59:60Z",
+	"2025-12-11T00:00:00.000Z",
+	"2025-12-31T23:59:59.999Z",
+	"2026-01-01T00:00:00.000Z",
+	"2024-02-29T23:59:59Z",
+	"2024-03-01T00:00:00Z",
+	"2025-12-10T11:08:10.720+02:00",
+	"2025-12-10T11:08:10.720+0200",
+	"2025-12-10T11:08:10.720-05:30",
+	"2025-12-10T11:08:10.720+02",
+	"2025-12-10T11:08:10.720z",
+	"2025-12-10T11:08:10,720Z",
+	"2025-12-10T11:08:10,720123",
+	"2025-12-10T11:08:10.720123456Z",
+	"2025-12-10T11:08:10",
+	"2025-12-10 11:08:10.720",
+	"2025-12-10 11:08:11.720",
+	"2025-12-10",
+	"2025-12-10T11:08",
+	"2025-12-10T11:08:",
+	"2025-12-10T11:08:1",
+	"2025-12-10T11:08:61Z",
+	"2025-12-10T11:08:10.Z",
+	"2025-12-10T11:08:10Zjunk",
+	"2025-12-10T11:08:10+24:00",
+	"2025-12-10T11:08x10Z",
+	"2025-12-10T11:0",
+	"2025-12-10T24:08:10Z",
+	"2025-12-10T11:60:10Z",
+	"2025-12-10X11:08:10Z",
+	"2025-12-32T11:08:10Z",
+	"1969-12-31T23:59:59Z",
+	"",
+};
+
+#define NCACHE	(sizeof cache_times / sizeof cache_times[0])
+
+/* Parse one of cache_times with c, checking against time_parse_iso. */
+static void
+check_cached(struct time_cache *c, const char *s)
+{
+	char	*copy;
+	size_t	 len = strlen(s);
+	int64_t	 got = -1, want = -1;
+	int	 grc, wrc;
+
+	/* an exact-size copy, so that no parse reads past the text */
+	copy = malloc(len > 0 ? len : 1);
+	if (copy == NULL)
+		abort();
+	memcpy(copy, s, len);
+	wrc = time_parse_iso(copy, len, &want);
+	grc = time_parse_iso_cached(c, copy, len, &got);
+	if (grc != wrc || (wrc == 0 && got != want)) {
+		fprintf(stderr, "%s:%d: \"%s\": %d %lld, want %d %lld\n",
+		    __FILE__, __LINE__, s, grc, (long long)got, wrc,
+		    (long long)want);
+		check_failed++;
+	}
+	free(copy);
+}
+
+static void
+test_cache(void)
+{
+	static const char	nuls[20] = { [16] = ':', '0', '0', 'Z' };
+	struct time_cache	c;
+	int64_t			t;
+	size_t			i, j;
+
+	memset(&c, 0, sizeof c);
+	CHECK(time_parse_iso_cached(&c, "2025-12-31T23:59:59.999Z", 24,
+	    &t) == 0 && t == 1767225599999LL);
+	CHECK(time_parse_iso_cached(&c, "2025-12-31T23:59:58.999Z", 24,
+	    &t) == 0 && t == 1767225598999LL);
+	CHECK(time_parse_iso_cached(&c, "2026-01-01T00:00:00.000Z", 24,
+	    &t) == 0 && t == 1767225600000LL);
+	CHECK(time_parse_iso_cached(&c, "2026-01-01T00:00:00.000+01:00", 29,
+	    &t) == 0 && t == 1767222000000LL);
+	CHECK(time_parse_iso_cached(&c, "2026-01-01T00:00:00,5-01:00", 27,
+	    &t) == 0 && t == 1767229200500LL);
+	CHECK(time_parse_iso_cached(&c, "2026-01-01T00:00", 16, &t) == -1);
+	CHECK(time_parse_iso_cached(&c, "2026-01-01T00:00:61Z", 20, &t) ==
+	    -1);
+
+	/* every text after every other, and the list both ways round */
+	for (i = 0; i < NCACHE; i++) {
+		for (j = 0; j < NCACHE; j++) {
+			memset(&c, 0, sizeof c);
+			check_cached(&c, cache_times[i]);
+			check_cached(&c, cache_times[j]);
+		}
+	}
+	memset(&c, 0, sizeof c);
+	for (i = 0; i < NCACHE; i++)
+		check_cached(&c, cache_times[i]);
+	for (i = NCACHE; i > 0; i--)
+		check_cached(&c, cache_times[i - 1]);
+	/* a fresh cache must not take 16 NULs for a known minute */
+	memset(&c, 0, sizeof c);
+	CHECK(time_parse_iso_cached(&c, nuls, sizeof nuls, &t) == -1);
+}
+
 int
 main(void)
 {
 	TEST(test_iso);
+	TEST(test_cache);
 	TEST(test_arg);
 	TEST(test_format);
 	return check_total_failed != 0;

@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests for classify.c.  Besides fixed cases, every message built from
+ * the catalogue (each text alone, cut short, with text around it, and each
+ * pair of texts joined, which is where precedence shows) must get the kind
+ * that a plain first-match walk over the catalogue gives: the rows are
+ * repeated here in their order of precedence for that walk.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "loganalyze.h"
+#include "check.h"
+
+enum { PRE, SUF, HAS };
+
+static const struct {
+	const char	*text;
+	int		 how;
+	int		 kind;
+} rows[] = {
+	{ "Handling REALTIME_INPUT message", PRE, K_FRAME },
+	{ "Handling USER_AUDIO message", PRE, K_FRAME },
+	{ "Rate limit exceeded for ", PRE, K_RATE_LIMIT },
+	{ "Audio chunks processed", PRE, K_AUDIO_CHUNKS },
+	{ "REALTIME_INPUT: Session ready but still not in activeSessions "
+	    "after retries", PRE, K_RETRIES },
+	{ "not in activeSessions yet", HAS, K_WAITING },
+	{ " received but no active session", SUF, K_NO_SESSION },
+	{ " received but session no longer exists", SUF, K_NO_SESSION },
+	{ " but Live API session is closed", SUF, K_NO_SESSION },
+	{ "No active session to send audio to", PRE, K_NO_SESSION },
+	{ " received before session ready", SUF, K_TOO_EARLY },
+	{ "Client connected", PRE, K_CLIENT_CONNECTED },
+	{ "Handling start message", PRE, K_START },
+	{ "handleStart called", PRE, K_START },
+	{ "Connecting to Live API with model", PRE, K_CONNECT_MODEL },
+	{ "Calling ai.live.connect()", PRE, K_CONNECT_CALL },
+	{ "Live API session opened", PRE, K_OPENED },
+	{ "Live API connect() completed", PRE, K_CONNECT_DONE },
+	{ "Live API session established and ready", PRE, K_READY },
+	{ "Marked session as ready", PRE, K_READY },
+	{ "Live API session closed", PRE, K_CLOSED },
+	{ "Live API connection timeout", PRE, K_TIMEOUT },
+	{ "Live API connection failed", PRE, K_CONNECT_FAILED },
+	{ "Failed to start Live API session", PRE, K_CONNECT_FAILED },
+	{ "Live API error", PRE, K_API_ERROR },
+	{ "No heartbeat for ", PRE, K_HEARTBEAT_LOST },
+	{ "WebSocket closed", PRE, K_WS_CLOSED },
+	{ "CLOSED early", PRE, K_WS_CLOSED },
+	{ "Session removed", PRE, K_SESSION_REMOVED },
+	{ "safeSend:", PRE, K_SAFE_SEND },
+	{ "UNCAUGHT_EXCEPTION", PRE, K_UNCAUGHT },
+};
+
+#define NROWS	(sizeof rows / sizeof rows[0])
+
+/* The kind by a plain walk: strlen and a full compare for every row. */
+static int
+reference(const char *msg, size_t len)
+{
+	size_t	i, tlen;
+
+	for (i = 0; i < NROWS; i++) {
+		tlen = strlen(rows[i].text);
+		if (tlen > len)
+			continue;
+		if ((rows[i].how == PRE && memcmp(msg, rows[i].text,
+		    tlen) == 0) ||
+		    (rows[i].how == SUF && memcmp(msg + len - tlen,
+		    rows[i].text, tlen) == 0) ||
+		    (rows[i].how == HAS && memmem(msg, len, rows[i].text,
+		    tlen) != NULL))
+			return rows[i].kind;
+	}
+	return K_OTHER;
+}
+
+static int
+kind(const char *s)
+{
+	return classify_message(s, strlen(s));
+}
+
+static void
+test_fixed(void)
+{
+	CHECK(kind("Handling REALTIME_INPUT message") == K_FRAME);
+	CHECK(kind("Received Live API message") == K_OTHER);
+	CHECK(kind("Rate limit exceeded for REALTIME_INPUT") == K_RATE_LIMIT);
+	CHECK(kind("REALTIME_INPUT: Session ready but still not in "
+	    "activeSessions yet - waiting") == K_WAITING);
+	CHECK(kind("REALTIME_INPUT: Session ready but still not in "
+	    "activeSessions after retries") == K_RETRIES);
+	CHECK(kind("REALTIME_INPUT received but no active session") ==
+	    K_NO_SESSION);
+	CHECK(kind("Live API connection timeout after 30s") == K_TIMEOUT);
+	CHECK(kind("Marked session as ready during setup_complete") ==
+	    K_READY);
+	/* precedence: an earlier row wins, whatever its kind of match */
+	CHECK(kind("Handling REALTIME_INPUT message not in activeSessions "
+	    "yet") == K_FRAME);
+	CHECK(kind("Live API session opened, not in activeSessions yet") ==
+	    K_WAITING);
+	CHECK(kind("Client connected received before session ready") ==
+	    K_TOO_EARLY);
+	/* a first byte that matches, then a difference */
+	CHECK(kind("Handling REALTIME_INPUT messagX") == K_OTHER);
+	CHECK(kind("Live API session opene") == K_OTHER);
+	CHECK(kind("X received but no active sessioN") == K_OTHER);
+	CHECK(kind("") == K_OTHER);
+	CHECK(classify_message("C", 0) == K_OTHER);
+	CHECK(kind("safeSend:") == K_SAFE_SEND);
+	CHECK(kind("safeSend") == K_OTHER);
+}
+
+static void
+check_same(const char *s, size_t len)
+{
+	char	*copy;
+	int	 got, want;
+
+	/* an exact-size copy, so that no check reads past the message */
+	copy = malloc(len > 0 ? len : 1);
+	if (copy == NULL)
+		abort();
+	memcpy(copy, s, len);
+	got = classify_message(copy, len);
+	want = reference(copy, len);
+	if (got != want) {
+		fprintf(stderr, "%s:%d: \"%.*s\": kind %d, want %d\n",
+		    __FILE__, __LINE__, (int)len, s, got, want);
+		check_failed++;
+	}
+	free(copy);
+}
+
+static void
+test_catalogue(void)
+{
+	static const char	*around[] = { "", " ", "x", "[ab] ", "... " };
+	char			 b[512];
+	size_t			 i, j, k, n, len;
+
+	for (i = 0; i < NROWS; i++) {
+		len = strlen(rows[i].text);
+		CHECK(kind(rows[i].text) == rows[i].kind);
+		for (n = 0; n <= len; n++) {
+			check_same(rows[i].text, n);
+			check_same(rows[i].text + n, len - n);
+		}
+		for (j = 0; j < sizeof around / sizeof around[0]; j++) {
+			for (k = 0; k < sizeof around / sizeof around[0];
+			    k++) {
+				n = (size_t)snprintf(b, sizeof b, "%s%s%s",
+				    around[j], rows[i].text, around[k]);
+				check_same(b, n);
+			}
+		}
+		for (j = 0; j < NROWS; j++) {
+			n = (size_t)snprintf(b, sizeof b, "%s%s",
+			    rows[i].text, rows[j].text);
+			check_same(b, n);
+			n = (size_t)snprintf(b, sizeof b, "%s - %s",
+			    rows[i].text, rows[j].text);
+			check_same(b, n);
+		}
+	}
+}
+
+int
+main(void)
+{
+	TEST(test_fixed);
+	TEST(test_catalogue);
+	return check_total_failed != 0;
+}
