@@ -262,15 +262,6 @@ connsum_order(const void *a, const void *b)
 	return connsum_textcmp(x->conn, x->conn_len, y->conn, y->conn_len);
 }
 
-static void
-connsum_bind_ts(sqlite3_stmt *st, int col, int64_t ts)
-{
-	if (ts == TS_NONE)
-		sqlite3_bind_null(st, col);
-	else
-		sqlite3_bind_int64(st, col, ts);
-}
-
 /*
  * Fill the connections table from the sums, in the order of connection
  * ids as the GROUP BY would (some queries read it in row order).
@@ -296,26 +287,21 @@ connsum_store(struct connsum *cs, sqlite3 *db, char **cause)
 		goto out;
 	for (i = 0; i < n; i++) {
 		c = all[i];
-		sqlite3_bind_text64(st, 1, c->conn, c->conn_len,
-		    SQLITE_STATIC, SQLITE_UTF8);
+		store_bind_text(st, 1, c->conn, c->conn_len);
 		sqlite3_bind_int64(st, 2, c->first_id);
 		sqlite3_bind_int64(st, 3, c->last_id);
-		connsum_bind_ts(st, 4, c->first_ts);
-		connsum_bind_ts(st, 5, c->last_ts);
+		store_bind_ts(st, 4, c->first_ts);
+		store_bind_ts(st, 5, c->last_ts);
 		sqlite3_bind_int64(st, 6, c->events);
-		if (c->host == NULL)
-			sqlite3_bind_null(st, 7);
-		else
-			sqlite3_bind_text64(st, 7, c->host, c->host_len,
-			    SQLITE_STATIC, SQLITE_UTF8);
-		connsum_bind_ts(st, 8, c->connected_ts);
-		connsum_bind_ts(st, 9, c->start_ts);
-		connsum_bind_ts(st, 10, c->connect_call_ts);
-		connsum_bind_ts(st, 11, c->opened_ts);
-		connsum_bind_ts(st, 12, c->ready_ts);
+		store_bind_text(st, 7, c->host, c->host_len);
+		store_bind_ts(st, 8, c->connected_ts);
+		store_bind_ts(st, 9, c->start_ts);
+		store_bind_ts(st, 10, c->connect_call_ts);
+		store_bind_ts(st, 11, c->opened_ts);
+		store_bind_ts(st, 12, c->ready_ts);
 		sqlite3_bind_int(st, 13, c->live_seen);
-		connsum_bind_ts(st, 14, c->timeout_ts);
-		connsum_bind_ts(st, 15, c->disconnect_ts);
+		store_bind_ts(st, 14, c->timeout_ts);
+		store_bind_ts(st, 15, c->disconnect_ts);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			goto out;
 		sqlite3_reset(st);

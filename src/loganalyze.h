@@ -320,6 +320,8 @@ int	 store_query_step(struct sqlite3 *, struct sqlite3_stmt *, int *,
 	    char **);
 extern const char store_evidence_sql[];
 int	 store_next_id(const char **, int64_t *);
+void	 store_bind_ts(struct sqlite3_stmt *, int, int64_t);
+void	 store_bind_text(struct sqlite3_stmt *, int, const char *, size_t);
 void	 store_close(struct store *);
 
 /* connsum.c */

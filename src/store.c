@@ -461,7 +461,18 @@ store_find_input(struct store *s, uint64_t bytes, const char *hash,
 	return 0;
 }
 
-static void
+/* Bind a time, NULL for TS_NONE. */
+void
+store_bind_ts(sqlite3_stmt *st, int col, int64_t ts)
+{
+	if (ts == TS_NONE)
+		sqlite3_bind_null(st, col);
+	else
+		sqlite3_bind_int64(st, col, ts);
+}
+
+/* Bind len bytes of text, NULL for a NULL s; s must outlive the step. */
+void
 store_bind_text(sqlite3_stmt *st, int col, const char *s, size_t len)
 {
 	if (s == NULL)
@@ -498,15 +509,6 @@ store_next_event(struct store *s)
 	return s->next_id++;
 }
 
-static void
-store_bind_ts(sqlite3_stmt *st, int col, int64_t ts)
-{
-	if (ts == TS_NONE)
-		sqlite3_bind_null(st, col);
-	else
-		sqlite3_bind_int64(st, col, ts);
-}
-
 /*
  * Insert event id (from store_next_event), read at line of input; tot has
  * the totals of the run of lines it stands for, or is NULL for one line.
@@ -522,10 +524,7 @@ store_insert_event(struct store *s, int64_t id, int64_t input,
 
 	sqlite3_bind_int64(st, 1, input);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)line);
-	if (r->ts == TS_NONE)
-		sqlite3_bind_null(st, 3);
-	else
-		sqlite3_bind_int64(st, 3, r->ts);
+	store_bind_ts(st, 3, r->ts);
 	sqlite3_bind_text(st, 4, store_ts_sources[r->ts_src], -1,
 	    SQLITE_STATIC);
 	level = parser_level_name(r->level);
