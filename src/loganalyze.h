@@ -310,6 +310,8 @@ void	 store_note_input(struct store *, const char *, const char *,
 	    int64_t);
 int	 store_abort_input(struct store *);
 int	 store_finish_load(struct store *, int64_t, int64_t, char **);
+int	 store_window_notes(const struct store *, int64_t *, int64_t *,
+	    int64_t *);
 int	 store_exec(struct store *, const char *, char **);
 void	*store_db(struct store *);
 struct sqlite3;

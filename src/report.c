@@ -25,6 +25,7 @@
 #define REPORT_MAX_RAW		400	/* bytes of an evidence line */
 
 struct report {
+	struct store	*store;
 	sqlite3		*db;
 	struct buf	*out;
 	struct output	*dst;		/* where out goes as it fills, or NULL */
@@ -306,18 +307,22 @@ report_inputs(struct report *r)
 		buf_addc(r->out, '\n');
 	}
 
-	/* one pass over the window for the three notes below */
-	st = report_prepare(r, "SELECT coalesce(sum(attributed = 1), 0),"
-	    " coalesce(sum(conn IS NULL AND"
-	    "  kind NOT IN ('other', 'safe_send', 'uncaught')), 0),"
-	    " coalesce(sum(CASE WHEN ts_source = 'envelope-year-inferred'"
-	    "  THEN line_count END), 0) FROM ev");
-	if (report_step(r, st)) {
-		attributed = sqlite3_column_int64(st, 0);
-		unattributed = sqlite3_column_int64(st, 1);
-		year_inferred = sqlite3_column_int64(st, 2);
+	/* known from the load, else one pass over the window */
+	if (!store_window_notes(r->store, &attributed, &unattributed,
+	    &year_inferred)) {
+		st = report_prepare(r, "SELECT coalesce(sum(attributed = 1),"
+		    " 0), coalesce(sum(conn IS NULL AND"
+		    "  kind NOT IN ('other', 'safe_send', 'uncaught')), 0),"
+		    " coalesce(sum(CASE WHEN ts_source ="
+		    "  'envelope-year-inferred' THEN line_count END), 0)"
+		    " FROM ev");
+		if (report_step(r, st)) {
+			attributed = sqlite3_column_int64(st, 0);
+			unattributed = sqlite3_column_int64(st, 1);
+			year_inferred = sqlite3_column_int64(st, 2);
+		}
+		sqlite3_finalize(st);
 	}
-	sqlite3_finalize(st);
 	n = attributed;
 	if (n > 0)
 		buf_printf(r->out, "%lld line%s without a connection id %s "
@@ -905,6 +910,7 @@ report_markdown(struct store *s, struct buf *out, struct output *dst,
 	struct report	r;
 
 	memset(&r, 0, sizeof r);
+	r.store = s;
 	r.db = store_db(s);
 	r.out = out;
 	r.dst = dst;

@@ -28,6 +28,8 @@ struct store {
 	int		 persistent;
 	int		 in_txn;
 	struct connsum	*sums;		/* NULL with --db (connsum.c) */
+	int		 summed;	/* the connections came from sums */
+	int64_t		 year_inferred;	/* lines, of all the rows stored */
 	int64_t		 mark;		/* last event id before this input */
 	int64_t		 next_id;	/* of the next event (runs.c) */
 	int64_t		 first_ts;	/* of this input's rows so far */
@@ -581,6 +583,8 @@ store_insert_event(struct store *s, int64_t id, int64_t input,
 	if (last_ts != TS_NONE &&
 	    (s->last_ts == TS_NONE || last_ts > s->last_ts))
 		s->last_ts = last_ts;
+	if (r->ts_src == TSSRC_ENVELOPE_NOYEAR)
+		s->year_inferred += tot != NULL ? (int64_t)tot->count : 1;
 	if (s->sums != NULL)
 		connsum_event(s->sums, id, r, env->host,
 		    tot != NULL ? tot->count : 1, last_ts);
@@ -727,6 +731,7 @@ store_connections(struct store *s, int64_t since, int64_t until,
 	    connsum_dropped(s->sums) == NULL) {
 		log_debug("connections from the sums kept while storing");
 		rc = connsum_store(s->sums, s->db, cause);
+		s->summed = rc == 0;
 		/* they describe the whole load once */
 		connsum_drop(s->sums, "used");
 		return rc;
@@ -734,7 +739,27 @@ store_connections(struct store *s, int64_t since, int64_t until,
 	if (s->sums != NULL && connsum_dropped(s->sums) != NULL)
 		log_debug("connections from the events: %s",
 		    connsum_dropped(s->sums));
+	s->summed = 0;
 	return store_exec(s, embedded_connections, cause);
+}
+
+/*
+ * The report's notes on the window, when the load already knows them: with
+ * the connections from the sums (every row stored by this run, no window,
+ * no line to attribute) nothing was attributed or left unattributed, and
+ * the lines whose year was inferred were counted as they were stored.
+ * Returns 0 when the caller must count them over the window itself.
+ */
+int
+store_window_notes(const struct store *s, int64_t *attributed,
+    int64_t *unattributed, int64_t *year_inferred)
+{
+	if (!s->summed)
+		return 0;
+	*attributed = 0;
+	*unattributed = 0;
+	*year_inferred = s->year_inferred;
+	return 1;
 }
 
 /*
