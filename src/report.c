@@ -467,7 +467,7 @@ static const char report_timeline_sql[] =
 	" FROM findings AS f JOIN events AS e ON e.id = f.anchor_event"
 	" JOIN inputs AS i ON i.id = e.input_id"
 	" WHERE f.conn = ?1"
-	"  AND f.rule IN ('rate_limit_burst', 'post_close_race')"
+	"  AND (f.rule = 'rate_limit_burst' OR f.rule = 'post_close_race')"
 	" ORDER BY 2";
 
 static void
