@@ -609,6 +609,7 @@ report_finding(struct report *r, sqlite3_stmt *st, const char *lead)
 	"SELECT f.id, f.rule, upper(f.severity), f.title, f.next, f.first_ts," \
 	" f.last_ts, f.summary, f.evidence, f.count"
 
+/* findings_conn (schema.sql) holds this order: change both together. */
 #define REPORT_SEV_ORDER \
 	" ORDER BY CASE f.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1" \
 	" ELSE 2 END, f.first_ts, f.id"

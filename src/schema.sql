@@ -123,7 +123,8 @@ CREATE TEMP TABLE IF NOT EXISTS findings (
 -- The report looks findings up by connection (in its order: severity,
 -- time, id; and by the event they start at, for the timelines), by the
 -- event they start at and by their cause.  Read in index order, they need
--- no sort per connection.
+-- no sort per connection: the CASE is REPORT_SEV_ORDER's in src/report.c,
+-- word for word, or SQLite sorts again.
 CREATE INDEX IF NOT EXISTS temp.findings_conn ON findings (conn,
 	CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END,
 	first_ts);
