@@ -29,7 +29,7 @@ struct conn_sum {
 	uint32_t	 hash;
 	char		*conn;
 	size_t		 conn_len;
-	char		*host;		/* the greatest, as SQL's max() */
+	char		*host;		/* the greatest, as max() */
 	size_t		 host_len;
 	int64_t		 first_id;
 	int64_t		 last_id;
@@ -49,7 +49,7 @@ struct conn_sum {
 struct connsum {
 	struct conn_sum	*bucket[CONNSUM_BUCKETS];
 	size_t		 n;
-	const char	*dropped;	/* why the sums are not used, or NULL */
+	const char	*dropped;	/* why they are not used */
 };
 
 /*

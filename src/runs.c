@@ -32,12 +32,13 @@
 #define RUNS_MAX_LIST	(64 * 1024)
 #define RUNS_MAX_CONNS	16384	/* flush everything past this many */
 
+/* A run waiting to be stored: its first line's record, and the totals. */
 struct run {
 	int			 used;
-	int64_t			 id;	/* the events row of the first line */
+	int64_t			 id;	/* the first line's */
 	int64_t			 input;
 	uint64_t		 line;	/* the first */
-	struct log_record	 rec;	/* the first line, stored at the end */
+	struct log_record	 rec;
 	struct envelope		 env;
 	char			*mem;	/* rec's and env's strings */
 	uint64_t		 count;
@@ -58,7 +59,7 @@ struct conn_runs {
 struct runs {
 	struct conn_runs	*bucket[RUNS_BUCKETS];
 	size_t			 nconns;
-	struct run		*last;	/* where the last event went, or NULL */
+	struct run		*last;	/* the last event's, or NULL */
 };
 
 struct runs *

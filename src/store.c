@@ -27,12 +27,13 @@ struct store {
 	sqlite3_stmt	*add_cont;
 	int		 persistent;
 	int		 in_txn;
-	struct connsum	*sums;		/* NULL with --db (connsum.c) */
-	int		 summed;	/* the connections came from sums */
-	int64_t		 year_inferred;	/* lines, of all the rows stored */
-	int64_t		 mark;		/* last event id before this input */
-	int64_t		 next_id;	/* of the next event (runs.c) */
-	int64_t		 first_ts;	/* of this input's rows so far */
+	/* each connection's sums (connsum.c); NULL with --db */
+	struct connsum	*sums;
+	int		 summed;	/* connections came from them */
+	int64_t		 year_inferred;	/* lines stored */
+	int64_t		 mark;		/* last id before the input */
+	int64_t		 next_id;	/* of the next event */
+	int64_t		 first_ts;	/* of this input's rows */
 	int64_t		 last_ts;
 };
 
