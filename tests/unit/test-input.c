@@ -59,6 +59,27 @@ temp_file(char *path, size_t size, const void *p, size_t n)
 	close(fd);
 }
 
+/*
+ * input_open on a temporary file of n bytes, its path in path (unlink it).
+ * NULL, the failure checked and the file gone, when it does not open.
+ */
+static struct input *
+open_temp_file(char *path, size_t size, const void *p, size_t n)
+{
+	struct input	*in;
+	char		*cause = NULL;
+
+	temp_file(path, size, p, n);
+	in = input_open(path, &cause);
+	CHECK(in != NULL);
+	if (in == NULL) {
+		fprintf(stderr, "%s\n", cause);
+		free(cause);
+		unlink(path);
+	}
+	return in;
+}
+
 /* A pipe whose read end is standard input, for input_open("-"). */
 static int
 pipe_stdin(void)
@@ -162,11 +183,9 @@ test_plain_file(void)
 {
 	static const char	 text[] = "one\ntwo\n\nlast";
 	struct input		*in;
-	char			 path[64], *cause = NULL;
+	char			 path[64];
 
-	temp_file(path, sizeof path, text, sizeof text - 1);
-	in = input_open(path, &cause);
-	CHECK(in != NULL);
+	in = open_temp_file(path, sizeof path, text, sizeof text - 1);
 	if (in == NULL)
 		return;
 	CHECK(line_is(in, "one"));
@@ -186,17 +205,14 @@ test_gzip_members_then_garbage(void)
 	unsigned char	 gz[4096];
 	size_t		 n, first;
 	struct input	*in;
-	char		 path[64], *cause = NULL;
+	char		 path[64];
 
 	n = gzip_two("one\n", "two\n", gz, sizeof gz, &first);
 	n += gzip_two("three\n", "four\n", gz + n, sizeof gz - n, &first);
 	/* bytes after the last member that do not start one: ignored */
 	memcpy(gz + n, "tape padding", 12);
 	n += 12;
-	temp_file(path, sizeof path, gz, n);
-	in = input_open(path, &cause);
-	CHECK(in != NULL);
-	if (in == NULL)
+	if ((in = open_temp_file(path, sizeof path, gz, n)) == NULL)
 		return;
 	CHECK(line_is(in, "one"));
 	CHECK(line_is(in, "two"));
@@ -213,14 +229,11 @@ test_gzip_truncated(void)
 	unsigned char	 gz[4096];
 	size_t		 first;
 	struct input	*in;
-	char		 path[64], want[128], *cause = NULL;
+	char		 path[64], want[128];
 
 	/* the end of the second piece and the trailer are missing */
 	gzip_two("one\ntwo\nthr", "ee\n", gz, sizeof gz, &first);
-	temp_file(path, sizeof path, gz, first);
-	in = input_open(path, &cause);
-	CHECK(in != NULL);
-	if (in == NULL)
+	if ((in = open_temp_file(path, sizeof path, gz, first)) == NULL)
 		return;
 	CHECK(line_is(in, "one"));
 	CHECK(line_is(in, "two"));
@@ -458,11 +471,9 @@ test_not_built_in(void)
 	const char		*name = "xz";
 #endif
 	struct input		*in;
-	char			 path[64], want[200], *cause = NULL;
+	char			 path[64], want[200];
 
-	temp_file(path, sizeof path, data, sizeof data - 1);
-	in = input_open(path, &cause);
-	CHECK(in != NULL);
+	in = open_temp_file(path, sizeof path, data, sizeof data - 1);
 	if (in == NULL)
 		return;
 	snprintf(want, sizeof want, "%s: %s-compressed, but this loganalyze "
