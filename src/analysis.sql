@@ -6,10 +6,12 @@
 UPDATE connections
 SET close_id = coalesce(
         (SELECT min(e.id) FROM ev AS e
-         WHERE e.conn = connections.conn AND e.kind = 'closed'
+         WHERE e.conn = connections.conn
+           AND e.kind IN (SELECT kind FROM kinds WHERE fact = 'closed')
            AND coalesce(e.code, -1) NOT IN (1000, 1001, 1005)),
         (SELECT max(e.id) FROM ev AS e
-         WHERE e.conn = connections.conn AND e.kind = 'closed'));
+         WHERE e.conn = connections.conn
+           AND e.kind IN (SELECT kind FROM kinds WHERE fact = 'closed')));
 
 UPDATE connections
 SET close_ts = (SELECT ts FROM events WHERE id = close_id),
@@ -18,14 +20,18 @@ SET close_ts = (SELECT ts FROM events WHERE id = close_id),
                     FROM events WHERE id = close_id)
 WHERE close_id IS NOT NULL;
 
+-- The first failure's error code.  By min(id) rather than ORDER BY id
+-- LIMIT 1: with a list of kinds the latter walks all the connection's
+-- events in id order instead of looking each kind up in events_kind.
 UPDATE connections
 SET failed_error = (SELECT coalesce(json_extract(e.json, '$.errorCode'),
                                     e.message)
-                    FROM ev AS e
-                    WHERE e.conn = connections.conn
-                      AND e.kind = 'connect_failed'
-                    ORDER BY e.id
-                    LIMIT 1);
+                    FROM events AS e
+                    WHERE e.id = (SELECT min(f.id)
+                                  FROM ev AS f
+                                  WHERE f.conn = connections.conn
+                                    AND f.kind IN (SELECT kind FROM kinds
+                                          WHERE fact = 'connect_failed')));
 
 UPDATE connections
 SET outcome = CASE
@@ -69,8 +75,9 @@ SELECT t.id,
         WHERE s.conn = t.conn
           AND s.id > t.attempt_id
           AND s.id < t.id
-          AND (s.kind IN ('opened', 'connect_done', 'ready', 'closed')
-               OR (s.kind IN ('no_session', 'retries')
+          AND (s.kind IN (SELECT kind FROM kinds WHERE live = 'yes')
+               OR (s.kind IN (SELECT kind FROM kinds
+                              WHERE live = 'if_ready')
                    AND json_extract(s.json, '$.isSessionReady') = 1)))
 FROM (SELECT e.id,
              e.conn,
@@ -78,8 +85,9 @@ FROM (SELECT e.id,
              coalesce((SELECT max(a.id)
                        FROM ev AS a
                        WHERE a.conn = e.conn
-                         AND a.kind = 'connect_call'
+                         AND a.kind IN (SELECT kind FROM kinds
+                                        WHERE fact = 'connect_call')
                          AND a.id < e.id), 0) AS attempt_id
       FROM ev AS e
-      WHERE e.kind = 'timeout'
+      WHERE e.kind IN (SELECT kind FROM kinds WHERE fact = 'timeout')
         AND e.conn IS NOT NULL) AS t;

@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Message catalogue: the relay's own log messages (RELAY-LOG-FORMAT.md),
- * mapped to the event kinds that the rules and the timeline work with.
- * Matching is on the message text only, so a pasted excerpt without level,
- * time or JSON classifies the same as the full line.
+ * The catalogue: the relay's own log messages (../shared/relay/MESSAGES.md),
+ * each mapped to a kind, and what each kind means (KIND_LIST in
+ * loganalyze.h).  SQL sees the same table as temp.kinds, so the rules join
+ * on a kind's properties rather than list kinds by name.  Matching is on
+ * the message text only, so a pasted excerpt without level, time or JSON
+ * classifies the same as the full line.
  */
 #include "config.h"
 
 #include <string.h>
+
+#include <sqlite3.h>
 
 #include "loganalyze.h"
 
@@ -28,7 +32,7 @@ static const struct {
 	const char	*text;
 	size_t		 len;
 	enum match	 how;
-	int		 kind;
+	enum event_kind	 kind;
 } classify_table[] = {
 	ROW("Handling REALTIME_INPUT message", M_PREFIX, K_FRAME),
 	ROW("Handling USER_AUDIO message", M_PREFIX, K_FRAME),
@@ -66,31 +70,39 @@ static const struct {
 
 #undef ROW
 
-static const char *classify_names[K__COUNT] = {
-	[K_OTHER] = "other",
-	[K_CLIENT_CONNECTED] = "client_connected",
-	[K_START] = "start",
-	[K_CONNECT_MODEL] = "connect_model",
-	[K_CONNECT_CALL] = "connect_call",
-	[K_OPENED] = "opened",
-	[K_CONNECT_DONE] = "connect_done",
-	[K_READY] = "ready",
-	[K_FRAME] = "frame",
-	[K_AUDIO_CHUNKS] = "audio_chunks",
-	[K_API_ERROR] = "api_error",
-	[K_CLOSED] = "closed",
-	[K_TIMEOUT] = "timeout",
-	[K_CONNECT_FAILED] = "connect_failed",
-	[K_RATE_LIMIT] = "rate_limit",
-	[K_RETRIES] = "retries",
-	[K_NO_SESSION] = "no_session",
-	[K_WAITING] = "waiting",
-	[K_TOO_EARLY] = "too_early",
-	[K_HEARTBEAT_LOST] = "heartbeat_lost",
-	[K_WS_CLOSED] = "ws_closed",
-	[K_SESSION_REMOVED] = "session_removed",
-	[K_SAFE_SEND] = "safe_send",
-	[K_UNCAUGHT] = "uncaught",
+#define KIND_ROW(k, name, role, fact, live, flags, label, fields) \
+	[k] = { name, role, fact, live, flags, label, fields },
+static const struct kind_info classify_kinds[K__COUNT] = {
+	KIND_LIST(KIND_ROW)
+};
+#undef KIND_ROW
+
+/* The words for each enum in temp.kinds (docs/schema.md). */
+static const char *classify_role_names[] = {
+	[ROLE_NOISE] = "noise",
+	[ROLE_MILESTONE] = "milestone",
+	[ROLE_FAILURE] = "failure",
+	[ROLE_CONSEQUENCE] = "consequence",
+};
+static const char *classify_fact_names[] = {
+	[FACT_NONE] = NULL,
+	[FACT_CONNECTED] = "connected",
+	[FACT_START] = "start",
+	[FACT_CONNECTING] = "connecting",
+	[FACT_CONNECT_CALL] = "connect_call",
+	[FACT_OPENED] = "opened",
+	[FACT_READY] = "ready",
+	[FACT_CLOSED] = "closed",
+	[FACT_TIMEOUT] = "timeout",
+	[FACT_CONNECT_FAILED] = "connect_failed",
+	[FACT_DISCONNECT] = "disconnect",
+	[FACT_REJECTED] = "rejected",
+};
+static const char *classify_live_names[] = {
+	[LIVE_NO] = "no",
+	[LIVE_YES] = "yes",
+	[LIVE_IF_READY] = "if_ready",
+	[LIVE_SENDING] = "sending",
 };
 
 /*
@@ -148,10 +160,81 @@ classify_message(const char *msg, size_t len)
 	return K_OTHER;
 }
 
+/* What kind means; an out-of-range kind is K_OTHER. */
+const struct kind_info *
+classify_kind(int kind)
+{
+	if (kind < 0 || kind >= K__COUNT)
+		kind = K_OTHER;
+	return &classify_kinds[kind];
+}
+
 const char *
 classify_kind_name(int kind)
 {
-	if (kind < 0 || kind >= K__COUNT)
-		return "other";
-	return classify_names[kind];
+	return classify_kind(kind)->name;
+}
+
+/*
+ * Whether a line of this kind without a connection id belongs to the
+ * connection open at that point (connections.sql attributes it): not an
+ * unknown message, and not one of the relay's own.
+ */
+int
+classify_kind_attributable(int kind)
+{
+	return kind != K_OTHER && (classify_kind(kind)->flags & KF_RELAY) == 0;
+}
+
+/*
+ * Create and fill temp.kinds, the catalogue's kinds as SQL sees them.
+ * Returns -1 with *cause set on a database error.
+ */
+int
+classify_store_kinds(sqlite3 *db, char **cause)
+{
+	const struct kind_info	*k;
+	sqlite3_stmt		*st = NULL;
+	char			*err = NULL;
+	int			 i, rc = -1;
+
+	if (sqlite3_exec(db, "CREATE TEMP TABLE IF NOT EXISTS kinds ("
+	    " kind TEXT PRIMARY KEY, role TEXT NOT NULL, fact TEXT,"
+	    " live TEXT NOT NULL, relay INTEGER NOT NULL,"
+	    " attributable INTEGER NOT NULL,"
+	    " label TEXT, fields TEXT, strong INTEGER NOT NULL,"
+	    " show_code INTEGER NOT NULL, paired INTEGER NOT NULL);"
+	    "DELETE FROM temp.kinds", NULL, NULL, &err) != SQLITE_OK)
+		goto out;
+	if (sqlite3_prepare_v2(db, "INSERT INTO temp.kinds VALUES (?1, ?2,"
+	    " ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)", -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	for (i = 0; i < K__COUNT; i++) {
+		k = &classify_kinds[i];
+		sqlite3_bind_text(st, 1, k->name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, classify_role_names[k->role], -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, classify_fact_names[k->fact], -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, classify_live_names[k->live], -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_int(st, 5, (k->flags & KF_RELAY) != 0);
+		sqlite3_bind_int(st, 6, classify_kind_attributable(i));
+		sqlite3_bind_text(st, 7, k->label, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 8, k->fields, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 9, (k->flags & KF_STRONG) != 0);
+		sqlite3_bind_int(st, 10, (k->flags & KF_CODE) != 0);
+		sqlite3_bind_int(st, 11, (k->flags & KF_PAIRED) != 0);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			goto out;
+		sqlite3_reset(st);
+	}
+	rc = 0;
+out:
+	if (rc != 0)
+		*cause = xasprintf("kinds: %s", err != NULL ? err :
+		    sqlite3_errmsg(db));
+	sqlite3_free(err);
+	sqlite3_finalize(st);
+	return rc;
 }

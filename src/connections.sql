@@ -20,20 +20,21 @@ FROM (SELECT conn, min(id) AS lo
       GROUP BY conn) AS f
 LEFT JOIN (SELECT conn, max(id) AS hi
            FROM events
-           WHERE kind IN ('ws_closed', 'session_removed')
+           WHERE kind IN (SELECT kind FROM kinds
+                          WHERE fact = 'disconnect')
              AND conn IS NOT NULL
            GROUP BY conn) AS d ON d.conn = f.conn
 WHERE EXISTS (SELECT 1
               FROM ev
               WHERE conn IS NULL
-                AND kind NOT IN ('other', 'safe_send', 'uncaught'));
+                AND kind IN (SELECT kind FROM kinds WHERE attributable));
 
 UPDATE events
 SET conn = (SELECT s.conn FROM spans AS s
             WHERE events.id BETWEEN s.lo AND s.hi),
     attributed = 1
 WHERE conn IS NULL
-  AND kind NOT IN ('other', 'safe_send', 'uncaught')
+  AND kind IN (SELECT kind FROM kinds WHERE attributable)
   AND id IN (SELECT id FROM ev WHERE conn IS NULL)
   AND (SELECT count(*) FROM spans AS s
        WHERE events.id BETWEEN s.lo AND s.hi) = 1;
@@ -44,29 +45,31 @@ INSERT INTO connections (conn, first_id, last_id, first_ts, last_ts, events,
                          host, connected_ts, start_ts, connect_call_ts,
                          opened_ts, ready_ts, live_seen, timeout_ts,
                          disconnect_ts)
-SELECT conn,
-       min(id),
-       max(id),
-       min(ts),
-       max(coalesce(last_ts, ts)),
-       sum(line_count),
-       max(host),
-       min(CASE WHEN kind = 'client_connected' THEN ts END),
-       min(CASE WHEN kind = 'start' THEN ts END),
-       min(CASE WHEN kind IN ('connect_model', 'connect_call') THEN ts END),
-       min(CASE WHEN kind IN ('opened', 'connect_done') THEN ts END),
-       min(CASE WHEN kind = 'ready' THEN ts END),
+SELECT ev.conn,
+       min(ev.id),
+       max(ev.id),
+       min(ev.ts),
+       max(coalesce(ev.last_ts, ev.ts)),
+       sum(ev.line_count),
+       max(ev.host),
+       min(CASE WHEN k.fact = 'connected' THEN ev.ts END),
+       min(CASE WHEN k.fact = 'start' THEN ev.ts END),
+       min(CASE WHEN k.fact IN ('connecting', 'connect_call')
+                THEN ev.ts END),
+       min(CASE WHEN k.fact = 'opened' THEN ev.ts END),
+       min(CASE WHEN k.fact = 'ready' THEN ev.ts END),
        -- any sign that the Live API socket opened (see connect_timeout.sql)
-       max(CASE
-           WHEN kind IN ('opened', 'connect_done', 'ready', 'closed',
-                         'rate_limit') THEN 1
-           WHEN kind IN ('no_session', 'retries')
-               THEN coalesce(json_extract(json, '$.isSessionReady'), 0) = 1
+       max(CASE k.live
+           WHEN 'yes' THEN 1
+           WHEN 'sending' THEN 1
+           WHEN 'if_ready'
+               THEN coalesce(json_extract(ev.json, '$.isSessionReady'), 0) = 1
            ELSE 0
        END),
-       min(CASE WHEN kind = 'timeout' THEN ts END),
-       max(CASE WHEN kind IN ('ws_closed', 'session_removed',
-                              'heartbeat_lost') THEN ts END)
+       min(CASE WHEN k.fact = 'timeout' THEN ev.ts END),
+       max(CASE WHEN k.fact = 'disconnect' THEN ev.ts END)
+-- CROSS JOIN: the events in the outer loop, so the GROUP BY needs no sort
 FROM ev
-WHERE conn IS NOT NULL
-GROUP BY conn;
+CROSS JOIN kinds AS k ON k.kind = ev.kind
+WHERE ev.conn IS NOT NULL
+GROUP BY ev.conn;

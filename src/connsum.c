@@ -59,7 +59,7 @@ struct connsum {
 static const char connsum_live_sql[] =
 	"UPDATE connections SET live_seen = 1"
 	" WHERE live_seen = 0 AND conn IN (SELECT conn FROM ev"
-	"  WHERE kind IN ('no_session', 'retries')"
+	"  WHERE kind IN (SELECT kind FROM kinds WHERE live = 'if_ready')"
 	"  AND json_extract(json, '$.isSessionReady') = 1)";
 
 static const char connsum_insert_sql[] =
@@ -180,15 +180,15 @@ void
 connsum_event(struct connsum *cs, int64_t id, const struct log_record *r,
     const char *host, uint64_t count, int64_t last_ts)
 {
-	struct conn_sum	*c;
-	size_t		 hlen;
+	const struct kind_info	*k;
+	struct conn_sum		*c;
+	size_t			 hlen;
 
 	if (cs->dropped != NULL)
 		return;
 	if (r->conn == NULL) {
 		/* connections.sql would give it a connection */
-		if (r->kind != K_OTHER && r->kind != K_SAFE_SEND &&
-		    r->kind != K_UNCAUGHT)
+		if (classify_kind_attributable(r->kind))
 			connsum_drop(cs, "lines without a connection id to "
 			    "attribute");
 		return;
@@ -211,37 +211,37 @@ connsum_event(struct connsum *cs, int64_t id, const struct log_record *r,
 			c->host_len = hlen;
 		}
 	}
-	switch (r->kind) {
-	case K_CLIENT_CONNECTED:
+	k = classify_kind(r->kind);
+	if (k->live == LIVE_YES || k->live == LIVE_SENDING)
+		c->live_seen = 1;
+	switch (k->fact) {
+	case FACT_CONNECTED:
 		connsum_min(&c->connected_ts, r->ts);
 		break;
-	case K_START:
+	case FACT_START:
 		connsum_min(&c->start_ts, r->ts);
 		break;
-	case K_CONNECT_MODEL:
-	case K_CONNECT_CALL:
+	case FACT_CONNECTING:
+	case FACT_CONNECT_CALL:
 		connsum_min(&c->connect_call_ts, r->ts);
 		break;
-	case K_OPENED:
-	case K_CONNECT_DONE:
+	case FACT_OPENED:
 		connsum_min(&c->opened_ts, r->ts);
-		c->live_seen = 1;
 		break;
-	case K_READY:
+	case FACT_READY:
 		connsum_min(&c->ready_ts, r->ts);
-		c->live_seen = 1;
 		break;
-	case K_CLOSED:
-	case K_RATE_LIMIT:
-		c->live_seen = 1;
-		break;
-	case K_TIMEOUT:
+	case FACT_TIMEOUT:
 		connsum_min(&c->timeout_ts, r->ts);
 		break;
-	case K_WS_CLOSED:
-	case K_SESSION_REMOVED:
-	case K_HEARTBEAT_LOST:
+	case FACT_DISCONNECT:
 		connsum_max(&c->disconnect_ts, r->ts);
+		break;
+	case FACT_NONE:
+	case FACT_CLOSED:
+	case FACT_CONNECT_FAILED:
+	case FACT_REJECTED:
+		/* analysis.sql reads them from the rows */
 		break;
 	}
 }

@@ -21,6 +21,8 @@ struct formats;
 struct parser;
 struct store;
 struct ruleset;
+struct sqlite3;
+struct sqlite3_stmt;
 
 /* log.c */
 extern int log_verbose;
@@ -166,35 +168,129 @@ int	 formats_kind_from_name(const char *);
 void	 formats_free(struct formats *);
 
 /* classify.c */
+/*
+ * What a kind of line is to a session.  A milestone marks its progress, a
+ * failure is something that went wrong there, a consequence follows from
+ * a failure (frames rejected after the close), noise is neither.
+ */
+enum kind_role {
+	ROLE_NOISE,
+	ROLE_MILESTONE,
+	ROLE_FAILURE,
+	ROLE_CONSEQUENCE
+};
+/* The column of the connections table that a kind's lines set, if any. */
+enum kind_fact {
+	FACT_NONE,
+	FACT_CONNECTED,		/* connected_ts */
+	FACT_START,		/* start_ts */
+	FACT_CONNECTING,	/* connect_call_ts, with FACT_CONNECT_CALL */
+	FACT_CONNECT_CALL,	/* the call that starts the 30 s timer */
+	FACT_OPENED,		/* opened_ts */
+	FACT_READY,		/* ready_ts */
+	FACT_CLOSED,		/* a Live API close: close_id and the rest */
+	FACT_TIMEOUT,		/* timeout_ts */
+	FACT_CONNECT_FAILED,	/* failed_error */
+	FACT_DISCONNECT,	/* disconnect_ts */
+	FACT_REJECTED		/* a frame rejected for want of a session */
+};
+/* Whether a line proves that its session's Live API socket was open. */
+enum kind_live {
+	LIVE_NO,
+	LIVE_YES,
+	LIVE_IF_READY,		/* when its JSON says "isSessionReady":true */
+	LIVE_SENDING		/* the browser was sending, so it believed
+				   the session ready: no proof for the timer */
+};
+/* How runs.c and the attribution of id-less lines treat a kind. */
+#define KF_FOLD		0x01	/* repeated lines may share a row */
+#define KF_RUN_JSON	0x02	/* ... only with identical JSON */
+#define KF_BURST	0x04	/* ... and never across a burst's gap */
+#define KF_INTERLEAVED	0x08	/* comes between frames, ends no run */
+#define KF_RELAY	0x10	/* the relay's own: never a connection's */
+#define KF_PAIRED	0x20	/* two messages per occurrence: show one */
+#define KF_STRONG	0x40	/* in bold on the timeline */
+#define KF_CODE		0x80	/* the timeline shows its close code */
+
+/*
+ * Every kind, once: its name in events.kind and the kinds table, its role,
+ * fact, sign of life and flags, its timeline label (NULL: not on the
+ * timeline) and the JSON keys, in order of preference, whose first present
+ * value the timeline shows after the label.  The messages that give each
+ * kind are the rows of classify.c's table.
+ */
+#define KIND_LIST(X) \
+	X(K_OTHER, "other", ROLE_NOISE, FACT_NONE, LIVE_NO, KF_FOLD, \
+	    NULL, NULL) \
+	X(K_CLIENT_CONNECTED, "client_connected", ROLE_MILESTONE, \
+	    FACT_CONNECTED, LIVE_NO, 0, "browser connected", NULL) \
+	X(K_START, "start", ROLE_MILESTONE, FACT_START, LIVE_NO, KF_PAIRED, \
+	    "start requested", NULL) \
+	X(K_CONNECT_MODEL, "connect_model", ROLE_MILESTONE, FACT_CONNECTING, \
+	    LIVE_NO, 0, "connecting to the Live API", NULL) \
+	X(K_CONNECT_CALL, "connect_call", ROLE_MILESTONE, FACT_CONNECT_CALL, \
+	    LIVE_NO, 0, "connect call (the 30 s timer starts)", NULL) \
+	X(K_OPENED, "opened", ROLE_MILESTONE, FACT_OPENED, LIVE_YES, 0, \
+	    "Live API socket opened", NULL) \
+	X(K_CONNECT_DONE, "connect_done", ROLE_MILESTONE, FACT_OPENED, \
+	    LIVE_YES, 0, "connect completed", NULL) \
+	X(K_READY, "ready", ROLE_MILESTONE, FACT_READY, LIVE_YES, KF_PAIRED, \
+	    "session ready", NULL) \
+	X(K_FRAME, "frame", ROLE_NOISE, FACT_NONE, LIVE_NO, KF_FOLD, \
+	    NULL, NULL) \
+	X(K_AUDIO_CHUNKS, "audio_chunks", ROLE_NOISE, FACT_NONE, LIVE_NO, \
+	    KF_FOLD, NULL, NULL) \
+	X(K_API_ERROR, "api_error", ROLE_FAILURE, FACT_NONE, LIVE_NO, \
+	    KF_INTERLEAVED, "Live API error", "message") \
+	X(K_CLOSED, "closed", ROLE_MILESTONE, FACT_CLOSED, LIVE_YES, \
+	    KF_STRONG | KF_CODE, "Live API session closed", "reason") \
+	X(K_TIMEOUT, "timeout", ROLE_CONSEQUENCE, FACT_TIMEOUT, LIVE_NO, 0, \
+	    "30 s connect timeout line", NULL) \
+	X(K_CONNECT_FAILED, "connect_failed", ROLE_FAILURE, \
+	    FACT_CONNECT_FAILED, LIVE_NO, KF_STRONG, "connect failed", \
+	    "errorCode errorMessage") \
+	X(K_RATE_LIMIT, "rate_limit", ROLE_FAILURE, FACT_NONE, LIVE_SENDING, \
+	    KF_FOLD | KF_RUN_JSON | KF_BURST, NULL, NULL) \
+	X(K_RETRIES, "retries", ROLE_CONSEQUENCE, FACT_REJECTED, \
+	    LIVE_IF_READY, KF_FOLD | KF_RUN_JSON, NULL, NULL) \
+	X(K_NO_SESSION, "no_session", ROLE_CONSEQUENCE, FACT_REJECTED, \
+	    LIVE_IF_READY, KF_FOLD | KF_RUN_JSON, NULL, NULL) \
+	X(K_WAITING, "waiting", ROLE_NOISE, FACT_NONE, LIVE_NO, KF_FOLD, \
+	    NULL, NULL) \
+	X(K_TOO_EARLY, "too_early", ROLE_FAILURE, FACT_NONE, LIVE_NO, \
+	    KF_INTERLEAVED, NULL, NULL) \
+	X(K_HEARTBEAT_LOST, "heartbeat_lost", ROLE_FAILURE, FACT_DISCONNECT, \
+	    LIVE_NO, 0, "heartbeat lost, socket terminated", NULL) \
+	X(K_WS_CLOSED, "ws_closed", ROLE_MILESTONE, FACT_DISCONNECT, \
+	    LIVE_NO, KF_CODE, "browser socket closed", NULL) \
+	X(K_SESSION_REMOVED, "session_removed", ROLE_MILESTONE, \
+	    FACT_DISCONNECT, LIVE_NO, 0, "session removed", NULL) \
+	X(K_SAFE_SEND, "safe_send", ROLE_NOISE, FACT_NONE, LIVE_NO, \
+	    KF_RELAY, NULL, NULL) \
+	X(K_UNCAUGHT, "uncaught", ROLE_FAILURE, FACT_NONE, LIVE_NO, \
+	    KF_RELAY, NULL, NULL)
+
+#define KIND_ENUM(k, name, role, fact, live, flags, label, fields) k,
 enum event_kind {
-	K_OTHER,
-	K_CLIENT_CONNECTED,
-	K_START,
-	K_CONNECT_MODEL,
-	K_CONNECT_CALL,
-	K_OPENED,
-	K_CONNECT_DONE,
-	K_READY,
-	K_FRAME,
-	K_AUDIO_CHUNKS,
-	K_API_ERROR,
-	K_CLOSED,
-	K_TIMEOUT,
-	K_CONNECT_FAILED,
-	K_RATE_LIMIT,
-	K_RETRIES,
-	K_NO_SESSION,
-	K_WAITING,
-	K_TOO_EARLY,
-	K_HEARTBEAT_LOST,
-	K_WS_CLOSED,
-	K_SESSION_REMOVED,
-	K_SAFE_SEND,
-	K_UNCAUGHT,
+	KIND_LIST(KIND_ENUM)
 	K__COUNT
 };
+#undef KIND_ENUM
+
+struct kind_info {
+	const char	*name;
+	enum kind_role	 role;
+	enum kind_fact	 fact;
+	enum kind_live	 live;
+	unsigned	 flags;
+	const char	*label;
+	const char	*fields;	/* space-separated JSON keys, or NULL */
+};
 int	 classify_message(const char *, size_t);
+const struct kind_info *classify_kind(int);
 const char *classify_kind_name(int);
+int	 classify_kind_attributable(int);
+int	 classify_store_kinds(struct sqlite3 *, char **);
 
 /* parser.c */
 enum parse_status {
@@ -314,8 +410,6 @@ int	 store_window_notes(const struct store *, int64_t *, int64_t *,
 	    int64_t *);
 int	 store_exec(struct store *, const char *, char **);
 void	*store_db(struct store *);
-struct sqlite3;
-struct sqlite3_stmt;
 struct sqlite3_stmt *store_query(struct sqlite3 *, const char *, int *,
 	    char **);
 int	 store_query_step(struct sqlite3 *, struct sqlite3_stmt *, int *,

@@ -363,9 +363,8 @@ fail_on_hit(struct store *s, int sev)
 	int64_t		 n = 0;
 	sqlite3_stmt	*st;
 
-	sql = xasprintf("SELECT count(*) FROM findings WHERE CASE severity "
-	    "WHEN 'error' THEN %d WHEN 'warning' THEN %d ELSE %d END >= %d",
-	    SEV_ERROR, SEV_WARNING, SEV_INFO, sev);
+	sql = xasprintf("SELECT count(*) FROM findings WHERE severity_rank "
+	    ">= %d", sev);
 	if (sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL) == SQLITE_OK) {
 		if (sqlite3_step(st) == SQLITE_ROW)
 			n = sqlite3_column_int64(st, 0);

@@ -40,13 +40,7 @@ struct report {
 
 /* The connections that get a section: those with an error or warning. */
 #define REPORT_AFFECTED \
-	" conn IN (SELECT conn FROM findings WHERE severity IN ('error'," \
-	" 'warning'))"
-
-#define REPORT_MILESTONES \
-	"('client_connected', 'start', 'connect_model', 'connect_call', " \
-	"'opened', 'connect_done', 'ready', 'api_error', 'closed', 'timeout', " \
-	"'connect_failed', 'heartbeat_lost', 'ws_closed', 'session_removed')"
+	" conn IN (SELECT conn FROM findings WHERE severity_rank > 0)"
 
 /*
  * Whether b ends where a block's text starts (a new line, or only list
@@ -312,7 +306,7 @@ report_inputs(struct report *r)
 	    &year_inferred)) {
 		st = report_prepare(r, "SELECT coalesce(sum(attributed = 1),"
 		    " 0), coalesce(sum(conn IS NULL AND"
-		    "  kind NOT IN ('other', 'safe_send', 'uncaught')), 0),"
+		    "  kind IN (SELECT kind FROM kinds WHERE attributable)), 0),"
 		    " coalesce(sum(CASE WHEN ts_source ="
 		    "  'envelope-year-inferred' THEN line_count END), 0)"
 		    " FROM ev");
@@ -357,8 +351,7 @@ report_summary(struct report *r)
 	    "what |\n| --- | --- | ---: | ---: | --- |\n");
 	st = report_prepare(r, "SELECT severity, rule, count(*), "
 	    "count(DISTINCT conn), min(title) FROM findings GROUP BY rule "
-	    "ORDER BY CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 "
-	    "ELSE 2 END, rule");
+	    "ORDER BY max(severity_rank) DESC, rule");
 	while (report_step(r, st)) {
 		/* rule ids are checked to be [a-z0-9_] when loaded */
 		buf_printf(r->out, "| %s | `%s` | %lld | %lld | ",
@@ -371,103 +364,73 @@ report_summary(struct report *r)
 	buf_addc(r->out, '\n');
 }
 
-/* Words for one timeline row. */
+/*
+ * Words for one timeline row: the kind's label (in bold for a strong
+ * kind), its close code, the first of its fields that the line has, and
+ * the words of a finding that starts there.  A finding's own row (kind
+ * "finding") is its words in italics.
+ */
 static void
 report_milestone(struct report *r, sqlite3_stmt *st)
 {
-	const char	*kind = col_text(st, 2), *msg = col_text(st, 3);
+	const char	*kind = col_text(st, 2), *label = col_text(st, 3);
 	const char	*detail = col_text(st, 5), *verdict = col_text(st, 9);
+	int		 strong = sqlite3_column_int(st, 10);
 
-	if (strcmp(kind, "client_connected") == 0)
-		buf_adds(r->out, "browser connected");
-	else if (strcmp(kind, "start") == 0)
-		buf_adds(r->out, "start requested");
-	else if (strcmp(kind, "connect_model") == 0)
-		buf_adds(r->out, "connecting to the Live API");
-	else if (strcmp(kind, "connect_call") == 0)
-		buf_adds(r->out, "connect call (the 30 s timer starts)");
-	else if (strcmp(kind, "opened") == 0)
-		buf_adds(r->out, "Live API socket opened");
-	else if (strcmp(kind, "connect_done") == 0)
-		buf_adds(r->out, "connect completed");
-	else if (strcmp(kind, "ready") == 0)
-		buf_adds(r->out, "session ready");
-	else if (strcmp(kind, "closed") == 0) {
-		buf_adds(r->out, "**Live API session closed");
-		if (sqlite3_column_type(st, 4) != SQLITE_NULL)
-			buf_printf(r->out, " with %lld",
-			    sqlite3_column_int64(st, 4));
+	if (strcmp(kind, "finding") == 0) {
+		buf_adds(r->out, "*");
+		report_text(r, label);
+		buf_adds(r->out, "*");
+		return;
+	}
+	if (strong)
 		buf_adds(r->out, "**");
-		if (detail != NULL && *detail != '\0') {
-			buf_adds(r->out, ": ");
-			report_text(r, detail);
-		}
-	} else if (strcmp(kind, "timeout") == 0) {
-		buf_adds(r->out, "30 s connect timeout line");
-		if (verdict != NULL && strcmp(verdict, "stale_timeout") == 0)
-			buf_adds(r->out, ": stale timer, not a cause");
-		else if (verdict != NULL)
-			buf_adds(r->out, ": **the connect timed out**");
-	} else if (strcmp(kind, "connect_failed") == 0) {
-		buf_adds(r->out, "**connect failed**");
-		if (detail != NULL) {
-			buf_adds(r->out, ": ");
-			report_text(r, detail);
-		}
-	} else if (strcmp(kind, "api_error") == 0) {
-		buf_adds(r->out, "Live API error");
-		if (detail != NULL) {
-			buf_adds(r->out, ": ");
-			report_text(r, detail);
-		}
-	} else if (strcmp(kind, "heartbeat_lost") == 0)
-		buf_adds(r->out, "heartbeat lost, socket terminated");
-	else if (strcmp(kind, "ws_closed") == 0) {
-		buf_adds(r->out, "browser socket closed");
-		if (detail != NULL) {
-			buf_adds(r->out, " (");
-			report_text(r, detail);
-			buf_adds(r->out, ")");
-		}
-	} else if (strcmp(kind, "session_removed") == 0)
-		buf_adds(r->out, "session removed");
-	else if (strcmp(kind, "finding") == 0) {
-		/* a finding's first event, from the second half of the query */
-		buf_adds(r->out, "*");
-		report_text(r, msg);
-		buf_adds(r->out, "*");
-	} else
-		report_text(r, msg);
+	report_text(r, label);
+	if (sqlite3_column_type(st, 4) != SQLITE_NULL)
+		buf_printf(r->out, " with %lld", sqlite3_column_int64(st, 4));
+	if (strong)
+		buf_adds(r->out, "**");
+	if (detail != NULL && *detail != '\0') {
+		buf_adds(r->out, ": ");
+		report_text(r, detail);
+	}
+	if (verdict != NULL) {
+		strong = sqlite3_column_int(st, 12) == SEV_ERROR;
+		buf_adds(r->out, strong ? ": **" : ": ");
+		report_text(r, verdict);
+		if (strong)
+			buf_adds(r->out, "**");
+	}
 }
 
-/* A connection's milestones and where its bursts of warnings start. */
+/*
+ * A connection's milestones (the kinds with a timeline label), each with
+ * the words of the most severe finding that starts at it, and the findings
+ * with words of their own that start elsewhere (bursts of warnings).
+ */
 static const char report_timeline_sql[] =
-	"SELECT e.ts, e.id, e.kind, e.message, e.code,"
-	" CASE e.kind"
-	"  WHEN 'closed' THEN json_extract(e.json, '$.reason')"
-	"  WHEN 'connect_failed' THEN coalesce("
-	"   json_extract(e.json, '$.errorCode'), e.message)"
-	"  WHEN 'api_error' THEN coalesce("
-	"   json_extract(e.json, '$.message'), '')"
-	"  WHEN 'ws_closed' THEN 'code ' || json_extract(e.json, '$.code')"
-	"  END,"
-	" i.path, e.line, e.attributed,"
-	" (SELECT f.rule FROM findings AS f WHERE f.anchor_event = e.id"
-	"  AND f.rule IN ('stale_timeout', 'connect_timeout'))"
-	" FROM ev AS e JOIN inputs AS i ON i.id = e.input_id"
-	" WHERE e.conn = ?1 AND e.kind IN " REPORT_MILESTONES
-	" UNION ALL"
-	" SELECT f.first_ts, f.anchor_event, 'finding',"
-	"  CASE f.rule"
-	"   WHEN 'rate_limit_burst' THEN 'rate-limit burst starts: '"
-	"    || f.count || ' rejected'"
-	"   ELSE 'frames rejected after the close start: ' || f.count"
-	"  END,"
-	"  NULL, NULL, i.path, e.line, 0, NULL"
-	" FROM findings AS f JOIN events AS e ON e.id = f.anchor_event"
+	"SELECT e.ts, e.id, e.kind, k.label,"
+	" CASE WHEN k.show_code THEN e.code END,"
+	" CASE WHEN k.fields IS NOT NULL AND json_valid(e.json) THEN"
+	"  (SELECT value FROM (SELECT j.value AS value,"
+	"    instr(' ' || k.fields || ' ', ' ' || j.key || ' ') AS pos"
+	"    FROM json_each(e.json) AS j)"
+	"   WHERE pos > 0 ORDER BY pos LIMIT 1) END,"
+	" i.path, e.line, e.attributed, v.timeline, k.strong, k.paired,"
+	" v.severity_rank"
+	" FROM ev AS e JOIN kinds AS k ON k.kind = e.kind"
 	" JOIN inputs AS i ON i.id = e.input_id"
-	" WHERE f.conn = ?1"
-	"  AND (f.rule = 'rate_limit_burst' OR f.rule = 'post_close_race')"
+	" LEFT JOIN findings AS v ON v.id = (SELECT f.id FROM findings AS f"
+	"  WHERE f.anchor_event = e.id AND f.timeline IS NOT NULL"
+	"  ORDER BY f.severity_rank DESC, f.id LIMIT 1)"
+	" WHERE e.conn = ?1 AND k.label IS NOT NULL"
+	" UNION ALL"
+	" SELECT f.first_ts, f.anchor_event, 'finding', f.timeline,"
+	"  NULL, NULL, i.path, e.line, 0, NULL, 0, 0, NULL"
+	" FROM findings AS f JOIN events AS e ON e.id = f.anchor_event"
+	" JOIN kinds AS k ON k.kind = e.kind"
+	" JOIN inputs AS i ON i.id = e.input_id"
+	" WHERE f.conn = ?1 AND f.timeline IS NOT NULL AND k.label IS NULL"
 	" ORDER BY 2";
 
 static void
@@ -486,10 +449,10 @@ report_timeline(struct report *r, const char *conn, int64_t start)
 	buf_adds(r->out, "| time | since start | what | line |\n"
 	    "| --- | ---: | --- | --- |\n");
 	while (report_step(r, st)) {
-		/* "start" and "ready" print two lines each: show one */
+		/* a paired kind prints two lines each time: show one */
 		kind = col_text(st, 2);
 		if (prev != NULL && strcmp(prev, kind) == 0 &&
-		    (strcmp(kind, "start") == 0 || strcmp(kind, "ready") == 0))
+		    sqlite3_column_int(st, 11))
 			continue;
 		free(prev);
 		prev = xstrdup(kind);
@@ -609,10 +572,9 @@ report_finding(struct report *r, sqlite3_stmt *st, const char *lead)
 	"SELECT f.id, f.rule, upper(f.severity), f.title, f.next, f.first_ts," \
 	" f.last_ts, f.summary, f.evidence, f.count"
 
-/* findings_conn (schema.sql) holds this order: change both together. */
+/* The order of findings_conn (schema.sql), so no sort is needed. */
 #define REPORT_SEV_ORDER \
-	" ORDER BY CASE f.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1" \
-	" ELSE 2 END, f.first_ts, f.id"
+	" ORDER BY f.severity_rank DESC, f.first_ts, f.id"
 
 /*
  * A connection's root findings: no cause, or a cause outside the
@@ -795,8 +757,8 @@ report_other_findings(struct report *r)
 static const char report_verdicts_sql[] =
 	"SELECT c.conn, c.first_id, c.outcome, (SELECT group_concat(t, '; ')"
 	" FROM (SELECT f.title AS t FROM findings AS f WHERE"
-	" f.conn = c.conn AND f.caused_by IS NULL AND f.severity <> 'info'"
-	" ORDER BY CASE f.severity WHEN 'error' THEN 0 ELSE 1 END, f.id))"
+	" f.conn = c.conn AND f.caused_by IS NULL AND f.severity_rank > 0"
+	" ORDER BY f.severity_rank DESC, f.id))"
 	" AS roots,"
 	" (SELECT group_concat(t, '; ') FROM (SELECT lower(substr(f.title,"
 	" 1, 1)) || substr(f.title, 2) AS t FROM findings AS f"

@@ -25,10 +25,12 @@
  */
 const char report_compare_sql[] =
 	"WITH now AS (SELECT rule, min(severity) AS severity,"
+	"  max(severity_rank) AS severity_rank,"
 	"  min(title) AS title, count(*) AS findings,"
 	"  count(DISTINCT conn) AS conns FROM findings GROUP BY rule),"
-	" rules AS (SELECT rule, severity, title FROM now UNION"
-	"  SELECT rule, severity, title FROM temp.compare_before)"
+	" rules AS (SELECT rule, severity, severity_rank, title FROM now"
+	"  UNION SELECT rule, severity, severity_rank, title"
+	"  FROM temp.compare_before)"
 	" SELECT r.rule, min(r.severity), min(r.title),"
 	"  coalesce(b.findings, 0), coalesce(n.findings, 0),"
 	"  coalesce(b.conns, 0), coalesce(n.conns, 0)"
@@ -37,8 +39,7 @@ const char report_compare_sql[] =
 	" LEFT JOIN now AS n ON n.rule = r.rule"
 	" GROUP BY r.rule"
 	" ORDER BY coalesce(n.findings, 0) - coalesce(b.findings, 0) DESC,"
-	"  CASE min(r.severity) WHEN 'error' THEN 0 WHEN 'warning' THEN 1"
-	"  ELSE 2 END, r.rule";
+	"  max(r.severity_rank) DESC, r.rule";
 
 static int
 report_compare_error(sqlite3 *db, char **cause)
@@ -97,7 +98,8 @@ report_compare_prepare(struct store *s, struct ruleset *rs, int64_t since,
 		return 0;
 	}
 	if (store_exec(s, "CREATE TEMP TABLE compare_before AS"
-	    " SELECT rule, min(severity) AS severity, min(title) AS title,"
+	    " SELECT rule, min(severity) AS severity,"
+	    " max(severity_rank) AS severity_rank, min(title) AS title,"
 	    " count(*) AS findings, count(DISTINCT conn) AS conns"
 	    " FROM findings GROUP BY rule;"
 	    "CREATE TEMP TABLE compare_window (before INTEGER, since INTEGER,"

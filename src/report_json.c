@@ -316,8 +316,7 @@ jr_findings(struct jreport *jr)
 	ev = jr_prepare(jr, store_evidence_sql);
 	st = jr_prepare(jr, "SELECT id, rule, severity, title, conn,"
 	    " first_ts, last_ts, count, summary, caused_by, evidence"
-	    " FROM findings ORDER BY CASE severity WHEN 'error' THEN 0"
-	    " WHEN 'warning' THEN 1 ELSE 2 END, rule, first_ts, id");
+	    " FROM findings ORDER BY severity_rank DESC, rule, first_ts, id");
 	while (jr_step(jr, st)) {
 		o = json_object();
 		json_object_set_new(o, "id", jr_col_int(st, 0));

@@ -55,12 +55,30 @@ enum rule_column {
 	COL_ANCHOR,
 	COL_CAUSE,
 	COL_EVIDENCE,
+	COL_TIMELINE,
 	COL__COUNT
 };
 static const char *rule_columns[COL__COUNT] = {
 	"connection_id", "first_ts", "last_ts", "count", "summary",
-	"anchor_event", "cause_event", "evidence"
+	"anchor_event", "cause_event", "evidence", "timeline"
 };
+
+/* The message for a result column outside the contract. */
+static char *
+rule_bad_column(const struct rule *r, unsigned line, const char *name)
+{
+	struct buf	b;
+	char		*msg;
+	int		 c;
+
+	buf_init(&b);
+	for (c = 0; c < COL__COUNT; c++)
+		buf_printf(&b, "%s%s", c > 0 ? ", " : "", rule_columns[c]);
+	msg = xasprintf("%s:%u: result column '%s' is not one of %s",
+	    r->origin, line, name, buf_cstr(&b));
+	buf_free(&b);
+	return msg;
+}
 
 int
 severity_from_name(const char *name)
@@ -439,13 +457,14 @@ rule_insert_row(const struct rule *r, sqlite3 *db, sqlite3_stmt *row,
 	sqlite3_bind_text(ins, 1, r->id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(ins, 2, severity_name(r->severity), -1,
 	    SQLITE_STATIC);
-	sqlite3_bind_text(ins, 3, r->title, -1, SQLITE_STATIC);
-	sqlite3_bind_text(ins, 4, r->next, -1, SQLITE_STATIC);
+	sqlite3_bind_int(ins, 3, r->severity);
+	sqlite3_bind_text(ins, 4, r->title, -1, SQLITE_STATIC);
+	sqlite3_bind_text(ins, 5, r->next, -1, SQLITE_STATIC);
 	for (c = 0; c < COL__COUNT; c++) {
 		if (map[c] < 0)
-			sqlite3_bind_null(ins, 5 + c);
+			sqlite3_bind_null(ins, 6 + c);
 		else
-			sqlite3_bind_value(ins, 5 + c,
+			sqlite3_bind_value(ins, 6 + c,
 			    sqlite3_column_value(row, map[c]));
 	}
 	if (sqlite3_step(ins) != SQLITE_DONE) {
@@ -491,10 +510,7 @@ rule_run(const struct rule *r, sqlite3 *db, sqlite3_stmt *ins, char **cause)
 					break;
 			if (c == COL__COUNT) {
 				/* a misspelt column would be a silent NULL */
-				*cause = xasprintf("%s:%u: result column '%s' "
-				    "is not one of connection_id, first_ts, "
-				    "last_ts, count, summary, anchor_event, "
-				    "cause_event, evidence", r->origin,
+				*cause = rule_bad_column(r,
 				    rule_line_of(r, db, sql), name);
 				sqlite3_finalize(st);
 				return -1;
@@ -550,9 +566,10 @@ rules_run(struct ruleset *rs, struct store *s, char **cause)
 	if (store_exec(s, "BEGIN; DELETE FROM findings;", cause) != 0)
 		return -1;
 	if (sqlite3_prepare_v2(db, "INSERT INTO findings (rule, severity, "
-	    "title, next, conn, first_ts, last_ts, count, summary, "
-	    "anchor_event, cause_event, evidence) VALUES (?1, ?2, ?3, ?4, ?5, "
-	    "?6, ?7, ?8, ?9, ?10, ?11, ?12)", -1, &ins, NULL) != SQLITE_OK) {
+	    "severity_rank, title, next, conn, first_ts, last_ts, count, "
+	    "summary, anchor_event, cause_event, evidence, timeline) VALUES "
+	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+	    -1, &ins, NULL) != SQLITE_OK) {
 		*cause = xasprintf("findings: %s", sqlite3_errmsg(db));
 		goto out;
 	}

@@ -72,7 +72,7 @@ runs_create(void)
 static int
 runs_keeps_json(int kind)
 {
-	return kind == K_RATE_LIMIT || kind == K_RETRIES || kind == K_NO_SESSION;
+	return (classify_kind(kind)->flags & KF_RUN_JSON) != 0;
 }
 
 /*
@@ -83,15 +83,14 @@ runs_keeps_json(int kind)
 static int
 runs_is_foldable(int kind)
 {
-	return kind == K_FRAME || kind == K_AUDIO_CHUNKS || kind == K_WAITING ||
-	    kind == K_OTHER || runs_keeps_json(kind);
+	return (classify_kind(kind)->flags & KF_FOLD) != 0;
 }
 
 /* Events that arrive between a connection's frames and do not end runs. */
 static int
 runs_is_interleaved(int kind)
 {
-	return kind == K_TOO_EARLY || kind == K_API_ERROR;
+	return (classify_kind(kind)->flags & KF_INTERLEAVED) != 0;
 }
 
 /*
@@ -332,7 +331,7 @@ runs_store(struct runs *r, struct store *s, int64_t input, uint64_t line,
 			victim = slot;
 	}
 	if (run != NULL && run->lines.len < RUNS_MAX_LIST &&
-	    (rec->kind != K_RATE_LIMIT ||
+	    ((classify_kind(rec->kind)->flags & KF_BURST) == 0 ||
 	    !runs_splits_burst(run->last_ts, rec->ts))) {
 		run->count++;
 		run->last_line = line;

@@ -107,6 +107,7 @@ CREATE TEMP TABLE IF NOT EXISTS findings (
 	id		INTEGER PRIMARY KEY,
 	rule		TEXT NOT NULL,
 	severity	TEXT NOT NULL,
+	severity_rank	INTEGER NOT NULL,	-- info 0, warning 1, error 2
 	title		TEXT NOT NULL,
 	next		TEXT,
 	conn		TEXT,
@@ -117,17 +118,16 @@ CREATE TEMP TABLE IF NOT EXISTS findings (
 	anchor_event	INTEGER,
 	cause_event	INTEGER,
 	caused_by	INTEGER REFERENCES findings(id),
-	evidence	TEXT
+	evidence	TEXT,
+	timeline	TEXT	-- the rule's words for its anchor event
 );
 
 -- The report looks findings up by connection (in its order: severity,
 -- time, id; and by the event they start at, for the timelines), by the
 -- event they start at and by their cause.  Read in index order, they need
--- no sort per connection: the CASE is REPORT_SEV_ORDER's in src/report.c,
--- word for word, or SQLite sorts again.
+-- no sort per connection.
 CREATE INDEX IF NOT EXISTS temp.findings_conn ON findings (conn,
-	CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END,
-	first_ts);
+	severity_rank DESC, first_ts);
 CREATE INDEX IF NOT EXISTS temp.findings_conn_anchor
 	ON findings (conn, anchor_event);
 CREATE INDEX IF NOT EXISTS temp.findings_anchor ON findings (anchor_event);

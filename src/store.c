@@ -298,6 +298,8 @@ store_open(const char *path, char **cause)
 		free(ignored);
 		goto fail_msg;
 	}
+	if (classify_store_kinds(s->db, &err) != 0)
+		goto fail_msg;
 	if (!s->persistent)
 		s->sums = connsum_create();
 	if (store_prepare(s, store_ins_event_sql, &s->ins_event, &err) != 0 ||
@@ -790,8 +792,15 @@ store_finish_load(struct store *s, int64_t since, int64_t until,
 	else
 		snprintf(where, sizeof where, "ts >= %lld AND ts < %lld",
 		    (long long)since, (long long)until);
+	/*
+	 * evk: the window's events with their kind's properties.  The kinds
+	 * in the outer loop, so a look-up by fact uses events_kind.
+	 */
 	sql = xasprintf("DROP VIEW IF EXISTS temp.ev;"
-	    "CREATE TEMP VIEW ev AS SELECT * FROM main.events WHERE %s;",
+	    "CREATE TEMP VIEW ev AS SELECT * FROM main.events WHERE %s;"
+	    "DROP VIEW IF EXISTS temp.evk;"
+	    "CREATE TEMP VIEW evk AS SELECT k.role, k.fact, k.live, e.*"
+	    " FROM kinds AS k CROSS JOIN ev AS e ON e.kind = k.kind;",
 	    where);
 	rc = store_exec(s, sql, cause);
 	free(sql);

@@ -19,22 +19,24 @@ WITH closes AS (
            (SELECT max(a.id)
             FROM ev AS a
             WHERE a.conn = c.conn
-              AND a.kind IN ('connect_call', 'connect_model')
+              AND a.kind IN (SELECT kind FROM kinds
+                             WHERE fact IN ('connecting', 'connect_call'))
               AND a.id < c.id) AS call_id,
            (SELECT min(s.id)
             FROM ev AS s
             WHERE s.conn = c.conn
-              AND s.kind = 'start'
+              AND s.kind IN (SELECT kind FROM kinds WHERE fact = 'start')
               AND s.json LIKE '%"payload"%'
               AND s.id < c.id) AS start_id,
            (SELECT max(o.id)
             FROM ev AS o
             WHERE o.conn = c.conn
-              AND o.kind IN ('opened', 'ready')
+              AND o.kind IN (SELECT kind FROM kinds
+                             WHERE fact IN ('opened', 'ready'))
               AND o.id < c.id) AS open_id
     FROM ev AS c
     LEFT JOIN connections AS k ON k.conn = c.conn
-    WHERE c.kind = 'closed'
+    WHERE c.kind IN (SELECT kind FROM kinds WHERE fact = 'closed')
       AND c.code = 1007
 )
 SELECT closes.conn AS connection_id,

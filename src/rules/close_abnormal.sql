@@ -33,6 +33,6 @@ SELECT c.conn AS connection_id,
        c.id AS evidence
 FROM ev AS c
 LEFT JOIN connections AS k ON k.conn = c.conn
-WHERE c.kind = 'closed'
+WHERE c.kind IN (SELECT kind FROM kinds WHERE fact = 'closed')
   AND coalesce(c.code, 0) NOT IN (1000, 1001, 1005, 1007)
 ORDER BY c.id;

@@ -18,21 +18,22 @@ WITH failures AS (
            (SELECT max(t.id)
             FROM ev AS t
             WHERE t.conn = f.conn
-              AND t.kind = 'timeout'
+              AND t.kind IN (SELECT kind FROM kinds WHERE fact = 'timeout')
               AND t.id < f.id) AS timeout_id,
            -- one failure often prints both messages: report it once
            (SELECT max(p.id)
             FROM ev AS p
             WHERE p.conn = f.conn
-              AND p.kind = 'connect_failed'
+              AND p.kind IN (SELECT kind FROM kinds WHERE fact = 'connect_failed')
               AND p.id < f.id
               AND p.id > coalesce((SELECT max(a.id)
                                    FROM ev AS a
                                    WHERE a.conn = f.conn
-                                     AND a.kind = 'connect_call'
+                                     AND a.kind IN
+                                         (SELECT kind FROM kinds WHERE fact = 'connect_call')
                                      AND a.id < f.id), 0)) AS previous_id
     FROM ev AS f
-    WHERE f.kind = 'connect_failed'
+    WHERE f.kind IN (SELECT kind FROM kinds WHERE fact = 'connect_failed')
 )
 SELECT conn AS connection_id,
        ts AS first_ts,

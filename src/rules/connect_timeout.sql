@@ -32,6 +32,7 @@ SELECT u.conn AS connection_id,
            || ' quota, and the model name.' AS summary,
        u.id AS anchor_event,
        NULL AS cause_event,
+       'the connect timed out' AS timeline,
        trim(coalesce(nullif(u.attempt_id, 0) || ' ', '') || u.id
             || coalesce(' ' || f.id, '')) AS evidence
 FROM unopened AS u
@@ -42,11 +43,11 @@ LEFT JOIN (
            coalesce(json_extract(x.json, '$.errorCode'), x.message)
                AS reason
     FROM ev AS x
-    WHERE x.kind = 'connect_failed'
+    WHERE x.kind IN (SELECT kind FROM kinds WHERE fact = 'connect_failed')
 ) AS f ON f.conn = u.conn
       AND f.id = (SELECT min(y.id)
                   FROM ev AS y
                   WHERE y.conn = u.conn
-                    AND y.kind = 'connect_failed'
+                    AND y.kind IN (SELECT kind FROM kinds WHERE fact = 'connect_failed')
                     AND y.id > u.id)
 ORDER BY u.id;

@@ -20,11 +20,11 @@ WITH rejected AS (
            r.message LIKE 'REALTIME_INPUT%' AS realtime,
            (SELECT max(c.id)
             FROM ev AS c
-            WHERE c.kind = 'closed'
+            WHERE c.kind IN (SELECT kind FROM kinds WHERE fact = 'closed')
               AND c.conn = r.conn
               AND c.id < r.id) AS close_id
     FROM ev AS r
-    WHERE r.kind IN ('no_session', 'retries')
+    WHERE r.kind IN (SELECT kind FROM kinds WHERE fact = 'rejected')
       AND r.conn IS NOT NULL
 ),
 per_conn AS (
@@ -65,6 +65,7 @@ SELECT p.conn AS connection_id,
                AS summary,
        p.first_id AS anchor_event,
        p.close_id AS cause_event,
+       'frames rejected after the close start: ' || p.frames AS timeline,
        CASE WHEN p.first_id = p.last_id THEN p.first_id
             ELSE p.first_id || ' ' || p.last_id END AS evidence
 FROM per_conn AS p

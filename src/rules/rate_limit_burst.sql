@@ -86,6 +86,7 @@ SELECT b.conn AS connection_id,
                    END AS summary,
        b.first_id AS anchor_event,
        NULL AS cause_event,
+       'rate-limit burst starts: ' || b.n || ' rejected' AS timeline,
        CASE WHEN b.first_id = b.last_id THEN b.first_id
             ELSE b.first_id || ' ' || b.last_id END AS evidence
 FROM bursts AS b

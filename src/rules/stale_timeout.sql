@@ -10,9 +10,9 @@
 WITH stale AS (
     SELECT t.*,
            (SELECT max(c.id)
-            FROM ev AS c
-            WHERE c.conn = t.conn
-              AND c.kind = 'closed'
+            FROM evk AS c
+            WHERE c.fact = 'closed'
+              AND c.conn = t.conn
               AND c.id > t.attempt_id
               AND c.id < t.id) AS close_id
     FROM timeout_lines AS t
@@ -24,7 +24,7 @@ SELECT s.conn AS connection_id,
        1 AS count,
        'Stale timer: the 30 s connect timeout fired although the Live API'
            || ' socket had '
-           || CASE WHEN sign.kind = 'closed'
+           || CASE WHEN sign.kind IN (SELECT kind FROM kinds WHERE fact = 'closed')
                    THEN 'already opened and closed (closed with '
                         || coalesce(sign.code, 'no code')
                         || coalesce(' at ' || strftime('%H:%M:%fZ',
@@ -44,6 +44,7 @@ SELECT s.conn AS connection_id,
            || ' cause.' AS summary,
        s.id AS anchor_event,
        s.close_id AS cause_event,
+       'stale timer, not a cause' AS timeline,
        s.id AS evidence
 FROM stale AS s
 JOIN ev AS sign ON sign.id = s.sign_id

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "loganalyze.h"
 #include "check.h"
 
@@ -170,10 +172,57 @@ test_catalogue(void)
 	}
 }
 
+/*
+ * Every kind has a name of its own and SQL sees it with words for each of
+ * its enums: a value added to an enum without its word shows here.
+ */
+static void
+test_kinds(void)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*st;
+	char		*cause = NULL;
+	int		 i, j;
+
+	for (i = 0; i < K__COUNT; i++) {
+		CHECK(classify_kind(i)->name != NULL);
+		for (j = 0; j < i; j++)
+			CHECK(strcmp(classify_kind(i)->name,
+			    classify_kind(j)->name) != 0);
+		/* a timeline label needs a role that says what it is */
+		if (classify_kind(i)->label != NULL)
+			CHECK(classify_kind(i)->role != ROLE_NOISE);
+	}
+	CHECK(classify_kind(-1) == classify_kind(K_OTHER));
+	CHECK(classify_kind(K__COUNT) == classify_kind(K_OTHER));
+	CHECK(!classify_kind_attributable(K_OTHER));
+	CHECK(!classify_kind_attributable(K_UNCAUGHT));
+	CHECK(classify_kind_attributable(K_CLOSED));
+
+	CHECK(sqlite3_open(":memory:", &db) == SQLITE_OK);
+	CHECK(classify_store_kinds(db, &cause) == 0);
+	CHECK(sqlite3_prepare_v2(db, "SELECT count(*), count(role),"
+	    " count(live), sum(fact IS NULL) FROM kinds", -1, &st, NULL) ==
+	    SQLITE_OK);
+	CHECK(sqlite3_step(st) == SQLITE_ROW);
+	CHECK(sqlite3_column_int(st, 0) == K__COUNT);
+	CHECK(sqlite3_column_int(st, 1) == K__COUNT);
+	CHECK(sqlite3_column_int(st, 2) == K__COUNT);
+	for (i = j = 0; i < K__COUNT; i++)
+		j += classify_kind(i)->fact == FACT_NONE;
+	CHECK(sqlite3_column_int(st, 3) == j);
+	sqlite3_finalize(st);
+	/* twice is fine: a run that analyses two windows fills it again */
+	CHECK(classify_store_kinds(db, &cause) == 0);
+	sqlite3_close(db);
+	free(cause);
+}
+
 int
 main(void)
 {
 	TEST(test_fixed);
 	TEST(test_catalogue);
+	TEST(test_kinds);
 	return check_total_failed != 0;
 }
