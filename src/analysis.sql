@@ -20,18 +20,66 @@ SET close_ts = (SELECT ts FROM events WHERE id = close_id),
                     FROM events WHERE id = close_id)
 WHERE close_id IS NOT NULL;
 
--- The first failure's error code.  By min(id) rather than ORDER BY id
--- LIMIT 1: with a list of kinds the latter walks all the connection's
--- events in id order instead of looking each kind up in events_kind.
+-- The error code of the connect failure: the relay prints "Live API
+-- connection failed" (no code) and then "Failed to start Live API session"
+-- (its errorCode), so the first line with a code, else the first line.
+-- By min(id) rather than ORDER BY id LIMIT 1: with a list of kinds the
+-- latter walks all the connection's events in id order instead of looking
+-- each kind up in events_kind.
 UPDATE connections
-SET failed_error = (SELECT coalesce(json_extract(e.json, '$.errorCode'),
-                                    e.message)
-                    FROM events AS e
-                    WHERE e.id = (SELECT min(f.id)
-                                  FROM ev AS f
-                                  WHERE f.conn = connections.conn
-                                    AND f.kind IN (SELECT kind FROM kinds
-                                          WHERE fact = 'connect_failed')));
+SET failed_error = coalesce(
+        (SELECT json_extract(e.json, '$.errorCode')
+         FROM events AS e
+         WHERE e.id = (SELECT min(f.id)
+                       FROM ev AS f
+                       WHERE f.conn = connections.conn
+                         AND f.kind IN (SELECT kind FROM kinds
+                                        WHERE fact = 'connect_failed')
+                         AND json_extract(f.json, '$.errorCode')
+                             IS NOT NULL)),
+        (SELECT e.message
+         FROM events AS e
+         WHERE e.id = (SELECT min(f.id)
+                       FROM ev AS f
+                       WHERE f.conn = connections.conn
+                         AND f.kind IN (SELECT kind FROM kinds
+                                        WHERE fact = 'connect_failed'))));
+
+-- Where the log has no connect call (production logs hold no INFO line),
+-- the 30 s timer line is the only clue to when the connect was called.
+UPDATE connections
+SET connect_call_ts = timeout_ts - 30000,
+    connect_inferred = 1
+WHERE connect_call_ts IS NULL
+  AND timeout_ts IS NOT NULL;
+
+-- Whether the window holds the lines the relay prints at INFO (the
+-- lifecycle milestones): a production relay prints WARN and ERROR only.
+-- By the milestones' kinds, so it is index look-ups, not a scan of every
+-- row for its level.
+CREATE TEMP TABLE IF NOT EXISTS window_levels (info_lines INTEGER);
+DELETE FROM window_levels;
+INSERT INTO window_levels
+SELECT EXISTS (SELECT 1 FROM evk
+               WHERE fact IN ('connected', 'start', 'connecting',
+                              'connect_call', 'opened', 'ready'));
+
+-- A session whose start is not in what was read: it has lines before the
+-- --since window, or none of the lines that start a session in a log that
+-- prints them (one with INFO lines).
+UPDATE connections
+SET start_note = CASE
+    -- an earlier line of the connection is not in the window, or it
+    -- would be first_id
+    WHEN EXISTS (SELECT 1 FROM events AS e
+                 WHERE e.conn = connections.conn
+                   AND e.id < connections.first_id)
+        THEN 'started before the window'
+    WHEN connected_ts IS NULL AND start_ts IS NULL
+         AND connect_inferred = 0 AND connect_call_ts IS NULL
+         AND (SELECT info_lines FROM window_levels)
+        THEN 'started before the log'
+END;
 
 UPDATE connections
 SET outcome = CASE
@@ -43,29 +91,51 @@ SET outcome = CASE
         THEN 'closed (no code)'
     WHEN failed_error IS NOT NULL
         THEN 'connect failed (' || failed_error || ')'
-    WHEN timeout_ts IS NOT NULL AND live_seen = 0
-        THEN 'connect timed out'
     WHEN disconnect_ts IS NOT NULL
         THEN 'browser disconnected'
     ELSE 'still open at end of log'
 END;
 
--- Every 30 s timeout line, with the connect attempt it belongs to (the
--- last connect call before it, 0 when none was logged) and the first sign
--- before it that the attempt's Live API socket opened: an open, ready or
--- close line, or a frame warning with "isSessionReady":true (NULL when
--- there is none).  connect_timeout and stale_timeout both read it: a table
+-- Every 30 s timeout line and what the log says of its connect attempt.
+-- The relay starts the timer at every connect call and never clears it;
+-- when it fires before the socket opened, the relay logs "Live API
+-- connection failed" and "Failed to start Live API session" (both ERROR)
+-- in the same tick, so those lines are there even in a production log.
+-- connect_timeout, stale_timeout and timeout_undecided read it: a table
 -- computed once, where a view was computed again in every place a rule
 -- named one of its columns.
+--   attempt_id   the last connect call before it, 0 when none was logged
+--   sign_id      the first sign before it, after the call, that the
+--                socket had opened: an open, ready or close line, or a
+--                frame warning with "isSessionReady":true
+--   failed_id    the connect failure the relay logged at once after it
+--                (within 2 s and before another connect call): a real
+--                timeout
+--   earlier_failed_id  a connect failure between the call and the line:
+--                the attempt had failed already, the timer is stale
+--   next_attempt_id  the next connect call after it, or the largest id
+--   later_sign_id  the first sign after it that the session was live: a
+--                close, a rate-limit warning, a ready frame warning
+--   goes_on      1 when the log goes on more than 2 s after it, so a
+--                failure the relay would have logged at once would be
+--                there
 CREATE TEMP TABLE IF NOT EXISTS timeout_lines (
 	id		INTEGER PRIMARY KEY,
 	conn		TEXT,
 	ts		INTEGER,
 	attempt_id	INTEGER,
-	sign_id		INTEGER
+	sign_id		INTEGER,
+	failed_id	INTEGER,
+	earlier_failed_id INTEGER,
+	next_attempt_id	INTEGER,
+	later_sign_id	INTEGER,
+	goes_on		INTEGER
 );
+CREATE INDEX IF NOT EXISTS temp.timeout_lines_failed
+	ON timeout_lines (failed_id);
 DELETE FROM timeout_lines;
-INSERT INTO timeout_lines (id, conn, ts, attempt_id, sign_id)
+INSERT INTO timeout_lines (id, conn, ts, attempt_id, sign_id, failed_id,
+                           earlier_failed_id, next_attempt_id, goes_on)
 SELECT t.id,
        t.conn,
        t.ts,
@@ -75,19 +145,67 @@ SELECT t.id,
         WHERE s.conn = t.conn
           AND s.id > t.attempt_id
           AND s.id < t.id
+          -- no connect call logged: the timer's 30 s bound the attempt
+          AND (t.attempt_id > 0 OR s.ts IS NULL OR t.ts IS NULL
+               OR s.ts >= t.ts - 31000)
           AND (s.kind IN (SELECT kind FROM kinds WHERE live = 'yes')
                OR (s.kind IN (SELECT kind FROM kinds
                               WHERE live = 'if_ready')
-                   AND json_extract(s.json, '$.isSessionReady') = 1)))
+                   AND json_extract(s.json, '$.isSessionReady') = 1))),
+       (SELECT min(f.id)
+        FROM evk AS f
+        WHERE f.fact = 'connect_failed'
+          AND f.conn = t.conn
+          AND f.id > t.id
+          AND f.id < t.next_attempt_id
+          AND (f.ts IS NULL OR t.ts IS NULL OR f.ts - t.ts <= 2000)),
+       (SELECT min(f.id)
+        FROM evk AS f
+        WHERE f.fact = 'connect_failed'
+          AND f.conn = t.conn
+          AND f.id > t.attempt_id
+          AND f.id < t.id
+          AND (t.attempt_id > 0 OR f.ts IS NULL OR t.ts IS NULL
+               OR f.ts >= t.ts - 31000)),
+       t.next_attempt_id,
+       CASE WHEN t.ts IS NOT NULL AND ends.ts IS NOT NULL
+            THEN ends.ts - t.ts > 2000
+            ELSE ends.id > t.id END
 FROM (SELECT e.id,
              e.conn,
              e.ts,
              coalesce((SELECT max(a.id)
-                       FROM ev AS a
-                       WHERE a.conn = e.conn
-                         AND a.kind IN (SELECT kind FROM kinds
-                                        WHERE fact = 'connect_call')
-                         AND a.id < e.id), 0) AS attempt_id
-      FROM ev AS e
-      WHERE e.kind IN (SELECT kind FROM kinds WHERE fact = 'timeout')
-        AND e.conn IS NOT NULL) AS t;
+                       FROM evk AS a
+                       WHERE a.fact = 'connect_call'
+                         AND a.conn = e.conn
+                         AND a.id < e.id), 0) AS attempt_id,
+             coalesce((SELECT min(a.id)
+                       FROM evk AS a
+                       WHERE a.fact = 'connect_call'
+                         AND a.conn = e.conn
+                         AND a.id > e.id), 9223372036854775807)
+                 AS next_attempt_id
+      FROM evk AS e
+      WHERE e.fact = 'timeout'
+        AND e.conn IS NOT NULL) AS t
+-- where the connections' lines end: no scan of every row
+CROSS JOIN (SELECT max(last_ts) AS ts, max(last_id) AS id
+            FROM connections) AS ends;
+
+-- The sign after it is needed only when nothing before it decides, and it
+-- may be far: the walk goes through every frame row up to the close.
+UPDATE timeout_lines
+SET later_sign_id = (SELECT min(s.id)
+                     FROM ev AS s
+                     WHERE s.conn = timeout_lines.conn
+                       AND s.id > timeout_lines.id
+                       AND s.id < timeout_lines.next_attempt_id
+                       AND (s.kind IN (SELECT kind FROM kinds
+                                       WHERE live IN ('yes', 'sending'))
+                            OR (s.kind IN (SELECT kind FROM kinds
+                                           WHERE live = 'if_ready')
+                                AND json_extract(s.json,
+                                                 '$.isSessionReady') = 1)))
+WHERE failed_id IS NULL
+  AND sign_id IS NULL
+  AND earlier_failed_id IS NULL;

@@ -204,6 +204,9 @@ classify_store_kinds(sqlite3 *db, char **cause)
 	    " attributable INTEGER NOT NULL,"
 	    " label TEXT, fields TEXT, strong INTEGER NOT NULL,"
 	    " show_code INTEGER NOT NULL, paired INTEGER NOT NULL);"
+	    /* or SQLite builds an automatic index per look-up by fact */
+	    "CREATE INDEX IF NOT EXISTS temp.kinds_fact ON kinds (fact);"
+	    "CREATE INDEX IF NOT EXISTS temp.kinds_live ON kinds (live);"
 	    "DELETE FROM temp.kinds", NULL, NULL, &err) != SQLITE_OK)
 		goto out;
 	if (sqlite3_prepare_v2(db, "INSERT INTO temp.kinds VALUES (?1, ?2,"

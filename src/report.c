@@ -671,14 +671,19 @@ report_connections(struct report *r)
 	int64_t		 start;
 
 	st = report_prepare(r, "SELECT conn, outcome, first_ts, last_ts,"
-	    " events, host, coalesce(connected_ts, first_ts) FROM connections"
-	    " WHERE" REPORT_AFFECTED " ORDER BY first_id");
+	    " events, host, coalesce(connected_ts, min(first_ts,"
+	    " coalesce(connect_call_ts, first_ts))), start_note"
+	    " FROM connections WHERE" REPORT_AFFECTED " ORDER BY first_id");
 	while (report_step(r, st)) {
 		conn = xstrdup(col_text(st, 0));
 		buf_adds(r->out, "## Connection ");
 		report_text(r, conn);
 		buf_adds(r->out, "\n\n**Outcome:** ");
 		report_text(r, col_text(st, 1));
+		if (col_text(st, 7) != NULL) {
+			buf_adds(r->out, ", ");
+			report_text(r, col_text(st, 7));
+		}
 		buf_adds(r->out, " · first seen ");
 		report_time(r, col_ts(st, 2));
 		buf_adds(r->out, " · last seen ");
@@ -831,6 +836,13 @@ report_verdict(struct report *r)
 	    REPORT_AFFECTED);
 	buf_printf(r->out, "%lld connection%s, %lld with problems.\n\n",
 	    (long long)conns, conns == 1 ? "" : "s", (long long)affected);
+	if (conns > 0 &&
+	    report_scalar(r, "SELECT info_lines FROM window_levels") == 0)
+		buf_adds(r->out, "The log holds no INFO lines (a relay in "
+		    "production prints WARN and ERROR only), so connects, "
+		    "opens and ready sessions are not in it: where a "
+		    "connection's 30 s timer line is, its connect is put 30 s "
+		    "before it.\n\n");
 	if (affected == 0)
 		return;
 	if (affected > REPORT_MAX_VERDICTS) {
