@@ -134,6 +134,27 @@ CREATE TEMP TABLE IF NOT EXISTS timeout_lines (
 CREATE INDEX IF NOT EXISTS temp.timeout_lines_failed
 	ON timeout_lines (failed_id);
 DELETE FROM timeout_lines;
+-- MATERIALIZED: flattened, each use of attempt_id inside a subquery below
+-- would look the connect call up again for every row it walks.
+WITH t AS MATERIALIZED (
+    SELECT e.id,
+           e.conn,
+           e.ts,
+           coalesce((SELECT max(a.id)
+                     FROM evk AS a
+                     WHERE a.fact = 'connect_call'
+                       AND a.conn = e.conn
+                       AND a.id < e.id), 0) AS attempt_id,
+           coalesce((SELECT min(a.id)
+                     FROM evk AS a
+                     WHERE a.fact = 'connect_call'
+                       AND a.conn = e.conn
+                       AND a.id > e.id), 9223372036854775807)
+               AS next_attempt_id
+    FROM evk AS e
+    WHERE e.fact = 'timeout'
+      AND e.conn IS NOT NULL
+)
 INSERT INTO timeout_lines (id, conn, ts, attempt_id, sign_id, failed_id,
                            earlier_failed_id, next_attempt_id, goes_on)
 SELECT t.id,
@@ -171,23 +192,7 @@ SELECT t.id,
        CASE WHEN t.ts IS NOT NULL AND ends.ts IS NOT NULL
             THEN ends.ts - t.ts > 2000
             ELSE ends.id > t.id END
-FROM (SELECT e.id,
-             e.conn,
-             e.ts,
-             coalesce((SELECT max(a.id)
-                       FROM evk AS a
-                       WHERE a.fact = 'connect_call'
-                         AND a.conn = e.conn
-                         AND a.id < e.id), 0) AS attempt_id,
-             coalesce((SELECT min(a.id)
-                       FROM evk AS a
-                       WHERE a.fact = 'connect_call'
-                         AND a.conn = e.conn
-                         AND a.id > e.id), 9223372036854775807)
-                 AS next_attempt_id
-      FROM evk AS e
-      WHERE e.fact = 'timeout'
-        AND e.conn IS NOT NULL) AS t
+FROM t
 -- where the connections' lines end: no scan of every row
 CROSS JOIN (SELECT max(last_ts) AS ts, max(last_id) AS id
             FROM connections) AS ends;

@@ -406,7 +406,9 @@ report_milestone(struct report *r, sqlite3_stmt *st)
 /*
  * A connection's milestones (the kinds with a timeline label), each with
  * the words of the most severe finding that starts at it, and the findings
- * with words of their own that start elsewhere (bursts of warnings).
+ * with words of their own that start elsewhere (bursts of warnings).  The
+ * kinds in the outer loop: a look-up per kind in events_kind, where a join
+ * the other way walks every frame of the connection.
  */
 static const char report_timeline_sql[] =
 	"SELECT e.ts, e.id, e.kind, k.label,"
@@ -418,7 +420,7 @@ static const char report_timeline_sql[] =
 	"   WHERE pos > 0 ORDER BY pos LIMIT 1) END,"
 	" i.path, e.line, e.attributed, v.timeline, k.strong, k.paired,"
 	" v.severity_rank"
-	" FROM ev AS e JOIN kinds AS k ON k.kind = e.kind"
+	" FROM kinds AS k CROSS JOIN ev AS e ON e.kind = k.kind"
 	" JOIN inputs AS i ON i.id = e.input_id"
 	" LEFT JOIN findings AS v ON v.id = (SELECT f.id FROM findings AS f"
 	"  WHERE f.anchor_event = e.id AND f.timeline IS NOT NULL"
