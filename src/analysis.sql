@@ -214,3 +214,58 @@ SET later_sign_id = (SELECT min(s.id)
 WHERE failed_id IS NULL
   AND sign_id IS NULL
   AND earlier_failed_id IS NULL;
+
+-- The failure lines of the window in groups: one kind, one connection (or
+-- none, for the relay's own lines), one message and one error.  Most
+-- failure rules report these groups, each with its own words and advice.
+--   error_text  the error's message: error.message, errorMessage, or an
+--               error given as text
+--   frame       the top frame of the error's stack ("at fn (file:1:2)")
+--   evidence    the group's first line and, when there are more, its last
+CREATE TEMP VIEW IF NOT EXISTS failure_groups AS
+WITH lines AS (
+    SELECT e.id,
+           e.kind,
+           e.conn,
+           e.ts,
+           coalesce(e.last_ts, e.ts) AS end_ts,
+           e.line_count,
+           e.message,
+           e.json,
+           coalesce(json_extract(e.json, '$.error.message'),
+                    json_extract(e.json, '$.errorMessage'),
+                    CASE WHEN json_type(e.json, '$.error') = 'text'
+                         THEN json_extract(e.json, '$.error') END)
+               AS error_text,
+           coalesce(json_extract(e.json, '$.error.stack'),
+                    json_extract(e.json, '$.stack'),
+                    json_extract(e.json, '$.errorStack')) AS stack
+    FROM kinds AS k
+    CROSS JOIN ev AS e ON e.kind = k.kind
+    WHERE k.role = 'failure'
+),
+framed AS (
+    SELECT *,
+           -- the stack's second line, where its first frame is
+           CASE WHEN instr(stack, char(10)) > 0
+                THEN trim(substr(stack, instr(stack, char(10)) + 1,
+                                 instr(substr(stack, instr(stack, char(10))
+                                              + 1) || char(10), char(10))
+                                 - 1))
+           END AS frame
+    FROM lines
+)
+SELECT kind,
+       conn,
+       message,
+       error_text,
+       frame,
+       min(id) AS first_id,
+       max(id) AS last_id,
+       min(ts) AS first_ts,
+       max(end_ts) AS last_ts,
+       sum(line_count) AS lines,
+       CASE WHEN min(id) = max(id) THEN min(id) || ''
+            ELSE min(id) || ' ' || max(id) END AS evidence
+FROM framed
+GROUP BY kind, conn, message, error_text, frame;

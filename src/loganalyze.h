@@ -268,6 +268,47 @@ enum kind_live {
 	X(K_SAFE_SEND, "safe_send", ROLE_NOISE, FACT_NONE, LIVE_NO, \
 	    KF_RELAY, NULL, NULL) \
 	X(K_UNCAUGHT, "uncaught", ROLE_FAILURE, FACT_NONE, LIVE_NO, \
+	    KF_RELAY, NULL, NULL) \
+	X(K_STOP, "stop", ROLE_MILESTONE, FACT_NONE, LIVE_NO, 0, \
+	    "browser asked to stop", NULL) \
+	X(K_SERVER_START, "server_start", ROLE_MILESTONE, FACT_NONE, LIVE_NO, \
+	    KF_RELAY, "relay started", NULL) \
+	X(K_SERVER_ERROR, "server_error", ROLE_FAILURE, FACT_NONE, LIVE_NO, \
+	    KF_RELAY, NULL, NULL) \
+	X(K_HANDLER_ERROR, "handler_error", ROLE_FAILURE, FACT_NONE, \
+	    LIVE_NO, KF_STRONG, "relay exception in the Live API message " \
+	    "handler", NULL) \
+	X(K_API_KEY_MISSING, "api_key_missing", ROLE_FAILURE, FACT_NONE, \
+	    LIVE_NO, KF_RELAY | KF_STRONG, "no Gemini API key", NULL) \
+	X(K_SEND_FAILED, "send_failed", ROLE_FAILURE, FACT_NONE, LIVE_NO, \
+	    KF_FOLD | KF_RUN_JSON, NULL, NULL) \
+	X(K_INPUT_REJECTED, "input_rejected", ROLE_FAILURE, FACT_NONE, \
+	    LIVE_NO, KF_FOLD | KF_RUN_JSON, NULL, NULL) \
+	X(K_CLIENT_MESSAGE_ERROR, "client_message_error", ROLE_FAILURE, \
+	    FACT_NONE, LIVE_NO, KF_FOLD | KF_RUN_JSON, NULL, NULL) \
+	X(K_TOOL_CALL, "tool_call", ROLE_MILESTONE, FACT_NONE, LIVE_NO, 0, \
+	    "tool call", "tools") \
+	X(K_TOOL_FAILED, "tool_failed", ROLE_FAILURE, FACT_NONE, LIVE_NO, \
+	    KF_STRONG, "tool failed", NULL) \
+	X(K_CONFIG_WARNING, "config_warning", ROLE_FAILURE, FACT_NONE, \
+	    LIVE_NO, KF_RELAY, NULL, NULL) \
+	X(K_STATE_MISSING, "state_missing", ROLE_FAILURE, FACT_NONE, LIVE_NO, \
+	    KF_STRONG, "ConnectionState missing (a relay bug)", NULL) \
+	X(K_SIDE_FAILURE, "side_failure", ROLE_FAILURE, FACT_NONE, LIVE_NO, \
+	    0, NULL, NULL) \
+	X(K_CLIENT_LEFT, "client_left", ROLE_FAILURE, FACT_NONE, LIVE_NO, 0, \
+	    "browser gone before the session was ready", NULL) \
+	X(K_ERROR_UNDELIVERED, "error_undelivered", ROLE_CONSEQUENCE, \
+	    FACT_NONE, LIVE_NO, 0, NULL, NULL) \
+	X(K_WS_ERROR, "ws_error", ROLE_FAILURE, FACT_NONE, LIVE_NO, 0, \
+	    "browser socket error", NULL) \
+	X(K_SEND_DROPPED, "send_dropped", ROLE_FAILURE, FACT_NONE, LIVE_NO, \
+	    KF_RELAY | KF_FOLD | KF_RUN_JSON, NULL, NULL) \
+	X(K_ORIGIN_REJECTED, "origin_rejected", ROLE_FAILURE, FACT_NONE, \
+	    LIVE_NO, KF_RELAY | KF_FOLD | KF_RUN_JSON, NULL, NULL) \
+	X(K_STARTUP_WARNING, "startup_warning", ROLE_FAILURE, FACT_NONE, \
+	    LIVE_NO, KF_RELAY, NULL, NULL) \
+	X(K_RELAY_NOTE, "relay_note", ROLE_NOISE, FACT_NONE, LIVE_NO, \
 	    KF_RELAY, NULL, NULL)
 
 #define KIND_ENUM(k, name, role, fact, live, flags, label, fields) k,
@@ -287,6 +328,7 @@ struct kind_info {
 	const char	*fields;	/* space-separated JSON keys, or NULL */
 };
 int	 classify_message(const char *, size_t);
+int	 classify_row(size_t, const char **, int *, int *);
 const struct kind_info *classify_kind(int);
 const char *classify_kind_name(int);
 int	 classify_kind_attributable(int);
