@@ -143,17 +143,16 @@ WITH t AS MATERIALIZED (
            coalesce((SELECT max(a.id)
                      FROM evk AS a
                      WHERE a.fact = 'connect_call'
-                       AND a.conn = e.conn
+                       AND a.conn IS e.conn
                        AND a.id < e.id), 0) AS attempt_id,
            coalesce((SELECT min(a.id)
                      FROM evk AS a
                      WHERE a.fact = 'connect_call'
-                       AND a.conn = e.conn
+                       AND a.conn IS e.conn
                        AND a.id > e.id), 9223372036854775807)
                AS next_attempt_id
     FROM evk AS e
     WHERE e.fact = 'timeout'
-      AND e.conn IS NOT NULL
 )
 INSERT INTO timeout_lines (id, conn, ts, attempt_id, sign_id, failed_id,
                            earlier_failed_id, next_attempt_id, goes_on)
@@ -163,7 +162,7 @@ SELECT t.id,
        t.attempt_id,
        (SELECT min(s.id)
         FROM ev AS s
-        WHERE s.conn = t.conn
+        WHERE s.conn IS t.conn
           AND s.id > t.attempt_id
           AND s.id < t.id
           -- no connect call logged: the timer's 30 s bound the attempt
@@ -176,14 +175,14 @@ SELECT t.id,
        (SELECT min(f.id)
         FROM evk AS f
         WHERE f.fact = 'connect_failed'
-          AND f.conn = t.conn
+          AND f.conn IS t.conn
           AND f.id > t.id
           AND f.id < t.next_attempt_id
           AND (f.ts IS NULL OR t.ts IS NULL OR f.ts - t.ts <= 2000)),
        (SELECT min(f.id)
         FROM evk AS f
         WHERE f.fact = 'connect_failed'
-          AND f.conn = t.conn
+          AND f.conn IS t.conn
           AND f.id > t.attempt_id
           AND f.id < t.id
           AND (t.attempt_id > 0 OR f.ts IS NULL OR t.ts IS NULL
@@ -202,7 +201,7 @@ CROSS JOIN (SELECT max(last_ts) AS ts, max(last_id) AS id
 UPDATE timeout_lines
 SET later_sign_id = (SELECT min(s.id)
                      FROM ev AS s
-                     WHERE s.conn = timeout_lines.conn
+                     WHERE s.conn IS timeout_lines.conn
                        AND s.id > timeout_lines.id
                        AND s.id < timeout_lines.next_attempt_id
                        AND (s.kind IN (SELECT kind FROM kinds

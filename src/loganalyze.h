@@ -77,6 +77,7 @@ int	 time_parse_iso_cached(struct time_cache *, const char *, size_t,
 	    int64_t *);
 int	 time_parse_clock(const char *, size_t, int64_t *);
 int	 time_parse_arg(const char *, int64_t, int64_t *);
+int	 time_is_clock_only(int64_t);
 void	 time_format_iso(int64_t, char *, size_t);
 void	 time_format_clock(int64_t, char *, size_t);
 void	 time_format_delta(int64_t, char *, size_t);

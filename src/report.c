@@ -24,6 +24,9 @@
 #define REPORT_MAX_EVIDENCE	6	/* lines per finding */
 #define REPORT_MAX_RAW		400	/* bytes of an evidence line */
 
+#define REPORT_XSTR(x)		#x
+#define REPORT_STR(x)		REPORT_XSTR(x)
+
 struct report {
 	struct store	*store;
 	sqlite3		*db;
@@ -223,6 +226,8 @@ report_time(struct report *r, int64_t ts)
 
 	time_format_iso(ts, t, sizeof t);
 	buf_adds(r->out, t);
+	if (time_is_clock_only(ts))
+		buf_adds(r->out, " (date unknown)");
 }
 
 static void
@@ -740,19 +745,46 @@ report_healthy(struct report *r)
 		buf_addc(r->out, '\n');
 }
 
+/*
+ * The relay's own part: its starts (the relay-wide kinds with a label),
+ * then the findings that belong to no connection: the relay's faults,
+ * origin rejections, lines that named no connection and could not be
+ * given one.
+ */
 static void
-report_other_findings(struct report *r)
+report_relay(struct report *r)
 {
 	sqlite3_stmt	*st;
 	int		 rows = 0;
 
-	st = report_prepare(r, REPORT_FINDINGS_COLS " FROM findings AS f"
-	    " WHERE f.conn IS NULL" REPORT_SEV_ORDER);
+	if (report_scalar(r, "SELECT count(*) FROM findings WHERE conn IS NULL")
+	    == 0)
+		return;
+	buf_adds(r->out, "## The relay, and lines of no connection\n\n");
+	st = report_prepare(r, "SELECT e.ts, k.label, i.path, e.line"
+	    " FROM kinds AS k CROSS JOIN ev AS e ON e.kind = k.kind"
+	    " JOIN inputs AS i ON i.id = e.input_id"
+	    " WHERE k.relay AND k.label IS NOT NULL ORDER BY e.id LIMIT "
+	    REPORT_STR(REPORT_MAX_TIMELINE));
 	while (report_step(r, st)) {
 		if (rows++ == 0)
-			buf_adds(r->out, "## Findings without a connection\n\n");
-		report_finding(r, st, "");
+			buf_adds(r->out, "| time | what | line |\n"
+			    "| --- | --- | --- |\n");
+		buf_adds(r->out, "| ");
+		report_time(r, col_ts(st, 0));
+		buf_adds(r->out, " | ");
+		report_text(r, col_text(st, 1));
+		buf_adds(r->out, " | ");
+		report_text(r, col_text(st, 2));
+		buf_printf(r->out, ":%lld |\n", sqlite3_column_int64(st, 3));
 	}
+	sqlite3_finalize(st);
+	if (rows > 0)
+		buf_addc(r->out, '\n');
+	st = report_prepare(r, REPORT_FINDINGS_COLS " FROM findings AS f"
+	    " WHERE f.conn IS NULL" REPORT_SEV_ORDER);
+	while (report_step(r, st))
+		report_finding(r, st, "");
 	sqlite3_finalize(st);
 }
 
@@ -821,7 +853,7 @@ report_verdict(struct report *r)
 {
 	sqlite3_stmt	*st;
 	char		*sql;
-	int64_t		 conns, affected;
+	int64_t		 conns, affected, relay;
 
 	st = report_prepare(r, "SELECT count(*), coalesce(sum(lines), 0),"
 	    " coalesce(sum(events), 0) FROM inputs");
@@ -838,6 +870,13 @@ report_verdict(struct report *r)
 	    REPORT_AFFECTED);
 	buf_printf(r->out, "%lld connection%s, %lld with problems.\n\n",
 	    (long long)conns, conns == 1 ? "" : "s", (long long)affected);
+	relay = report_scalar(r, "SELECT count(*) FROM findings"
+	    " WHERE conn IS NULL AND severity_rank > 0");
+	if (relay > 0)
+		buf_printf(r->out, "%lld finding%s of the relay itself or of "
+		    "lines that name no connection (\"The relay, and lines "
+		    "of no connection\" below).\n\n", (long long)relay,
+		    relay == 1 ? "" : "s");
 	if (conns > 0 &&
 	    report_scalar(r, "SELECT info_lines FROM window_levels") == 0)
 		buf_adds(r->out, "The log holds no INFO lines (a relay in "
@@ -902,7 +941,7 @@ report_markdown(struct store *s, struct buf *out, struct output *dst,
 	report_inputs(&r);
 	report_summary(&r);
 	report_connections(&r);
-	report_other_findings(&r);
+	report_relay(&r);
 	report_healthy(&r);
 	sqlite3_finalize(r.timeline);
 	sqlite3_finalize(r.evidence);

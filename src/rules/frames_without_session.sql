@@ -21,10 +21,9 @@ WITH rejected AS (
            r.message LIKE 'REALTIME_INPUT%' AS realtime
     FROM evk AS r
     WHERE r.fact = 'rejected'
-      AND r.conn IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM evk AS c
                       WHERE c.fact = 'closed'
-                        AND c.conn = r.conn
+                        AND c.conn IS r.conn
                         AND c.id < r.id)
 ),
 per_conn AS (

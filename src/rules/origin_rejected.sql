@@ -19,13 +19,13 @@ SELECT NULL AS connection_id,
            || coalesce(' (' || json_extract(json, '$.reason') || ')', '')
            || coalesce('; allowed: '
                        || (SELECT group_concat(value, ', ')
-                           FROM json_each(json, '$.allowedOrigins')), '')
+                           FROM json_each(o.json, '$.allowedOrigins')), '')
            || '.' AS summary,
        min(id) AS anchor_event,
        NULL AS cause_event,
        CASE WHEN min(id) = max(id) THEN min(id) || ''
             ELSE min(id) || ' ' || max(id) END AS evidence
-FROM ev
+FROM ev AS o
 WHERE kind = 'origin_rejected'
 GROUP BY json_extract(json, '$.origin')
 ORDER BY min(id);

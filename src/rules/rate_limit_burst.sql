@@ -30,7 +30,6 @@ WITH typed AS (
                OR message LIKE '%USER_AUDIO' AS audio
     FROM ev
     WHERE kind = 'rate_limit'
-      AND conn IS NOT NULL
 ),
 rl AS (
     SELECT *,
@@ -124,6 +123,6 @@ SELECT b.conn AS connection_id,
        CASE WHEN b.first_id = b.last_id THEN b.first_id || ''
             ELSE b.first_id || ' ' || b.last_id END AS evidence
 FROM bursts AS b
-JOIN peak AS p ON p.conn = b.conn AND p.bucket = b.bucket
+JOIN peak AS p ON p.conn IS b.conn AND p.bucket = b.bucket
               AND p.burst = b.burst
 ORDER BY b.first_id;

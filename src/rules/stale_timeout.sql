@@ -18,7 +18,7 @@ WITH stale AS (
            (SELECT max(c.id)
             FROM evk AS c
             WHERE c.fact = 'closed'
-              AND c.conn = t.conn
+              AND c.conn IS t.conn
               AND c.id > t.attempt_id
               AND c.id < t.id
               AND (t.attempt_id > 0 OR c.ts IS NULL OR t.ts IS NULL
