@@ -217,11 +217,29 @@ WHERE failed_id IS NULL
 -- The failure lines of the window in groups: one kind, one connection (or
 -- none, for the relay's own lines), one message and one error.  Most
 -- failure rules report these groups, each with its own words and advice.
+-- A table filled once (failure lines are few): as a view, each rule paid
+-- for parsing and planning it again.
 --   error_text  the error's message: error.message, errorMessage, or an
 --               error given as text
 --   frame       the top frame of the error's stack ("at fn (file:1:2)")
 --   evidence    the group's first line and, when there are more, its last
-CREATE TEMP VIEW IF NOT EXISTS failure_groups AS
+CREATE TEMP TABLE IF NOT EXISTS failure_groups (
+	kind		TEXT NOT NULL,
+	conn		TEXT,
+	message		TEXT,
+	error_text	TEXT,
+	frame		TEXT,
+	first_id	INTEGER,
+	last_id		INTEGER,
+	first_ts	INTEGER,
+	last_ts		INTEGER,
+	lines		INTEGER,
+	evidence	TEXT
+);
+CREATE INDEX IF NOT EXISTS temp.failure_groups_kind
+	ON failure_groups (kind, first_id);
+DELETE FROM failure_groups;
+INSERT INTO failure_groups
 WITH lines AS (
     SELECT e.id,
            e.kind,

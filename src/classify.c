@@ -183,7 +183,7 @@ static const struct {
 
 #define KIND_ROW(k, name, role, fact, live, flags, label, fields) \
 	[k] = { name, role, fact, live, flags, label, fields },
-static const struct kind_info classify_kinds[K__COUNT] = {
+const struct kind_info classify_kinds[K__COUNT] = {
 	KIND_LIST(KIND_ROW)
 };
 #undef KIND_ROW
@@ -284,15 +284,6 @@ classify_row(size_t i, const char **text, int *how, int *kind)
 	*how = (int)classify_table[i].how;
 	*kind = (int)classify_table[i].kind;
 	return 1;
-}
-
-/* What kind means; an out-of-range kind is K_OTHER. */
-const struct kind_info *
-classify_kind(int kind)
-{
-	if (kind < 0 || kind >= K__COUNT)
-		kind = K_OTHER;
-	return &classify_kinds[kind];
 }
 
 const char *

@@ -328,9 +328,19 @@ struct kind_info {
 	const char	*label;
 	const char	*fields;	/* space-separated JSON keys, or NULL */
 };
+extern const struct kind_info classify_kinds[K__COUNT];
 int	 classify_message(const char *, size_t);
 int	 classify_row(size_t, const char **, int *, int *);
-const struct kind_info *classify_kind(int);
+
+/*
+ * What kind means; an out-of-range kind is K_OTHER.  Inline: runs.c and
+ * connsum.c ask for every line.
+ */
+static inline const struct kind_info *
+classify_kind(int kind)
+{
+	return &classify_kinds[kind >= 0 && kind < K__COUNT ? kind : K_OTHER];
+}
 const char *classify_kind_name(int);
 int	 classify_kind_attributable(int);
 int	 classify_store_kinds(struct sqlite3 *, char **);

@@ -409,11 +409,24 @@ report_milestone(struct report *r, sqlite3_stmt *st)
 }
 
 /*
- * A connection's milestones (the kinds with a timeline label), each with
- * the words of the most severe finding that starts at it, and the findings
- * with words of their own that start elsewhere (bursts of warnings).  The
- * kinds in the outer loop: a look-up per kind in events_kind, where a join
- * the other way walks every frame of the connection.
+ * The milestones (the lines of kinds with a timeline label) of every
+ * connection with a section, found in one pass per kind: a look-up per
+ * connection and kind cost more than the rest of the report.  The + keeps
+ * SQLite from looking each connection up in events_kind.
+ */
+static const char report_milestones_sql[] =
+	"DROP TABLE IF EXISTS temp.timeline_events;"
+	"CREATE TEMP TABLE timeline_events (conn TEXT, id INTEGER,"
+	" PRIMARY KEY (conn, id)) WITHOUT ROWID;"
+	"INSERT INTO timeline_events SELECT e.conn, e.id"
+	" FROM kinds AS k CROSS JOIN ev AS e ON e.kind = k.kind"
+	" WHERE k.label IS NOT NULL AND +e.conn IN (SELECT conn FROM findings"
+	"  WHERE severity_rank > 0)";
+
+/*
+ * A connection's milestones (timeline_events), each with the words of the
+ * most severe finding that starts at it, and the findings with words of
+ * their own that start elsewhere (bursts of warnings).
  */
 static const char report_timeline_sql[] =
 	"SELECT e.ts, e.id, e.kind, k.label,"
@@ -425,12 +438,13 @@ static const char report_timeline_sql[] =
 	"   WHERE pos > 0 ORDER BY pos LIMIT 1) END,"
 	" i.path, e.line, e.attributed, v.timeline, k.strong, k.paired,"
 	" v.severity_rank"
-	" FROM kinds AS k CROSS JOIN ev AS e ON e.kind = k.kind"
+	" FROM timeline_events AS t JOIN events AS e ON e.id = t.id"
+	" JOIN kinds AS k ON k.kind = e.kind"
 	" JOIN inputs AS i ON i.id = e.input_id"
 	" LEFT JOIN findings AS v ON v.id = (SELECT f.id FROM findings AS f"
 	"  WHERE f.anchor_event = e.id AND f.timeline IS NOT NULL"
 	"  ORDER BY f.severity_rank DESC, f.id LIMIT 1)"
-	" WHERE e.conn = ?1 AND k.label IS NOT NULL"
+	" WHERE t.conn = ?1"
 	" UNION ALL"
 	" SELECT f.first_ts, f.anchor_event, 'finding', f.timeline,"
 	"  NULL, NULL, i.path, e.line, 0, NULL, 0, 0, NULL"
@@ -622,52 +636,58 @@ report_chain_item(struct report *r, sqlite3_stmt *st, const char *lead)
 	buf_adds(r->out, ")\n");
 }
 
+/*
+ * A connection's findings, its causal chain and what to check next, from
+ * one walk over its root findings: the chain and the advice are written to
+ * buffers of their own as the walk goes, and appended after it.
+ */
 static void
 report_connection_findings(struct report *r, const char *conn)
 {
 	sqlite3_stmt	*roots, *cons;
+	struct buf	*out = r->out, chain, next;
 
 	roots = report_cached(r, &r->roots, report_roots_sql);
 	cons = report_cached(r, &r->consequences, report_consequences_sql);
 	if (roots == NULL || cons == NULL)
 		return;
 	sqlite3_bind_text(roots, 1, conn, -1, SQLITE_TRANSIENT);
+	buf_init(&chain);
+	buf_init(&next);
 
-	buf_adds(r->out, "### Findings\n\n");
+	buf_adds(out, "### Findings\n\n");
 	while (report_step(r, roots)) {
 		report_finding(r, roots, "");
-		if (!sqlite3_column_int(roots, 10))
-			continue;
-		sqlite3_bind_int64(cons, 1, sqlite3_column_int64(roots, 0));
-		while (report_step(r, cons))
-			report_finding(r, cons, "Consequence: ");
-		sqlite3_reset(cons);
-	}
-
-	sqlite3_reset(roots);
-	buf_adds(r->out, "### Causal chain\n\n");
-	while (report_step(r, roots)) {
+		r->out = &chain;
 		report_chain_item(r, roots, "- Cause: ");
+		if (col_text(roots, 4) != NULL && *col_text(roots, 4) != '\0' &&
+		    strcmp(col_text(roots, 2), "INFO") != 0) {
+			r->out = &next;
+			buf_printf(r->out, "- `%s`: ", col_text(roots, 1));
+			report_text(r, col_text(roots, 4));
+			buf_addc(r->out, '\n');
+		}
+		r->out = out;
 		if (!sqlite3_column_int(roots, 10))
 			continue;
 		sqlite3_bind_int64(cons, 1, sqlite3_column_int64(roots, 0));
-		while (report_step(r, cons))
+		while (report_step(r, cons)) {
+			report_finding(r, cons, "Consequence: ");
+			r->out = &chain;
 			report_chain_item(r, cons, "  - Consequence: ");
+			r->out = out;
+		}
 		sqlite3_reset(cons);
 	}
-	buf_addc(r->out, '\n');
-
 	sqlite3_reset(roots);
-	buf_adds(r->out, "### What to check next\n\n");
-	while (report_step(r, roots)) {
-		if (col_text(roots, 4) == NULL || *col_text(roots, 4) == '\0' ||
-		    strcmp(col_text(roots, 2), "INFO") == 0)
-			continue;
-		buf_printf(r->out, "- `%s`: ", col_text(roots, 1));
-		report_text(r, col_text(roots, 4));
-		buf_addc(r->out, '\n');
-	}
-	buf_addc(r->out, '\n');
+
+	buf_adds(out, "### Causal chain\n\n");
+	buf_add(out, chain.data, chain.len);
+	buf_adds(out, "\n### What to check next\n\n");
+	buf_add(out, next.data, next.len);
+	buf_addc(out, '\n');
+	buf_free(&chain);
+	buf_free(&next);
 }
 
 static void
@@ -677,6 +697,10 @@ report_connections(struct report *r)
 	char		*conn;
 	int64_t		 start;
 
+	if (store_exec(r->store, report_milestones_sql, r->cause) != 0) {
+		r->failed = 1;
+		return;
+	}
 	st = report_prepare(r, "SELECT conn, outcome, first_ts, last_ts,"
 	    " events, host, coalesce(connected_ts, min(first_ts,"
 	    " coalesce(connect_call_ts, first_ts))), start_note"

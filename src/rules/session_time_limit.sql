@@ -7,21 +7,21 @@
 --   this is the limit, not a fault.
 -- next: To go on past the limit, resume the session (session resumption)
 --   or open a new one before it ends; watch for the goAway message.
-SELECT c.conn AS connection_id,
-       c.ts AS first_ts,
-       c.ts AS last_ts,
+-- The close that decided the session (connections.close_id): a normal
+-- close is the last one.
+SELECT conn AS connection_id,
+       close_ts AS first_ts,
+       close_ts AS last_ts,
        1 AS count,
        printf('The Live API closed the session with %d %.1f minutes after'
-              || ' it opened: its session time limit.', c.code,
-              (c.ts - coalesce(k.opened_ts, k.ready_ts, k.connect_call_ts))
+              || ' it opened: its session time limit.', close_code,
+              (close_ts - coalesce(opened_ts, ready_ts, connect_call_ts))
               / 60000.0) AS summary,
-       c.id AS anchor_event,
+       close_id AS anchor_event,
        NULL AS cause_event,
        'the session''s time limit' AS timeline,
-       c.id AS evidence
-FROM evk AS c
-JOIN connections AS k ON k.conn = c.conn
-WHERE c.fact = 'closed'
-  AND c.code IN (1000, 1005)
-  AND c.ts - coalesce(k.opened_ts, k.ready_ts, k.connect_call_ts) > 570000
-ORDER BY c.id;
+       close_id AS evidence
+FROM connections
+WHERE close_code IN (1000, 1005)
+  AND close_ts - coalesce(opened_ts, ready_ts, connect_call_ts) > 570000
+ORDER BY close_id;

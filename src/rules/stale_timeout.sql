@@ -13,7 +13,7 @@
 --   is named as its cause.
 -- next: Nothing: the relay never clears this timer. Clearing it when the
 --   socket opens would stop the misleading line.
-WITH stale AS (
+WITH stale AS MATERIALIZED (
     SELECT t.*,
            (SELECT max(c.id)
             FROM evk AS c
