@@ -68,9 +68,11 @@ WHERE e.fact = 'connect_call'
 -- long text (a system instruction) is cut
 INSERT OR IGNORE INTO session_attrs
 SELECT e.conn, 'payload.' || j.key,
-       CASE WHEN length(j.value) > 40
-            THEN substr(j.value, 1, 37) || '...'
-            ELSE coalesce(j.value, 'null') END
+       CASE WHEN j.type IN ('true', 'false', 'null') THEN j.type
+            WHEN j.type IN ('object', 'array') THEN j.type
+            WHEN length(j.value) > 40
+                THEN substr(j.value, 1, 37) || '...'
+            ELSE j.value END
 FROM evk AS e,
      json_each(CASE WHEN json_valid(json_extract(e.json, '$.payload'))
                     THEN json_extract(e.json, '$.payload') END) AS j
@@ -78,14 +80,22 @@ WHERE e.fact = 'start'
   AND e.conn IS NOT NULL
   AND json_type(e.json, '$.payload') = 'text';
 
--- the client's audio: frames per second over the span it sent them, in
--- bands around the relay's limit of 200 a second
+-- the client's audio rate, in bands around the relay's limit of 200
+-- chunks a second: over it when the relay's audio limiter rejected some,
+-- else the frames per second over the span it sent them (a mean: pauses
+-- lower it)
 INSERT OR IGNORE INTO session_attrs
-SELECT conn,
+SELECT f.conn,
        'audio_rate',
-       CASE WHEN rate > 200 THEN 'over 200/s'
-            WHEN rate > 100 THEN '100-200/s'
-            WHEN rate > 25 THEN '25-100/s'
+       CASE WHEN EXISTS (SELECT 1 FROM ev AS r
+                         WHERE r.kind = 'rate_limit'
+                           AND r.conn = f.conn
+                           AND (r.message LIKE '%USER_AUDIO'
+                                OR json_extract(r.json, '$.isAudioChunk')
+                                   = 1))
+                THEN 'over 200/s'
+            WHEN f.rate > 100 THEN '100-200/s'
+            WHEN f.rate > 25 THEN '25-100/s'
             ELSE 'under 25/s' END
 FROM (SELECT conn,
              sum(line_count) * 1000.0
@@ -95,7 +105,7 @@ FROM (SELECT conn,
         AND conn IS NOT NULL
         AND ts IS NOT NULL
       GROUP BY conn
-      HAVING sum(line_count) >= 10);
+      HAVING sum(line_count) >= 10) AS f;
 
 -- the MIME types it sent, from every line that names one
 INSERT OR IGNORE INTO session_attrs

@@ -586,6 +586,19 @@ int	 report_compare_prepare(struct store *, struct ruleset *, int64_t,
 	    int64_t, char **);
 int	 report_compare(struct store *, struct buf *, char **);
 
+/* report_diagnosis.c */
+struct diagnosis;
+struct json_t;
+struct diagnosis *diagnosis_build(struct store *, char **);
+void	 diagnosis_free(struct diagnosis *);
+double	 diagnosis_fisher(int64_t, int64_t, int64_t, int64_t);
+int	 diagnosis_summary_markdown(const struct diagnosis *, struct store *,
+	    struct buf *, char **);
+int	 diagnosis_markdown(const struct diagnosis *, struct store *,
+	    struct buf *, char **);
+struct json_t *diagnosis_json_summary(const struct diagnosis *);
+struct json_t *diagnosis_json(const struct diagnosis *);
+
 /* report_json.c */
 int	 report_json(struct store *, struct buf *, struct output *,
 	    char **);

@@ -252,7 +252,15 @@ jr_sessions(struct jreport *jr)
 	st = jr_prepare(jr, "SELECT conn, first_ts, last_ts, events,"
 	    " live_seen, close_code, close_reason, outcome, host,"
 	    " connected_ts, connect_call_ts, opened_ts, ready_ts, close_ts,"
-	    " timeout_ts, disconnect_ts, connect_inferred, start_note"
+	    " timeout_ts, disconnect_ts, connect_inferred, start_note,"
+	    " (SELECT root_cause FROM session_causes AS s"
+	    "  WHERE s.conn = connections.conn),"
+	    " CASE WHEN close_code IS NOT NULL THEN 'closed:' || close_code"
+	    "  WHEN close_id IS NOT NULL THEN 'closed:none'"
+	    "  WHEN failed_error IS NOT NULL THEN 'connect_failed:'"
+	    "   || failed_error"
+	    "  WHEN disconnect_ts IS NOT NULL THEN 'disconnected'"
+	    "  ELSE 'open' END"
 	    " FROM connections ORDER BY first_id");
 	while (jr_step(jr, st)) {
 		o = json_object();
@@ -278,6 +286,9 @@ jr_sessions(struct jreport *jr)
 		json_object_set_new(o, "connect_call_inferred",
 		    json_boolean(sqlite3_column_int(st, 16)));
 		json_object_set_new(o, "start_note", jr_col_string(jr, st, 17));
+		json_object_set_new(o, "root_cause", jr_col_string(jr, st, 18));
+		json_object_set_new(o, "outcome_code",
+		    jr_col_string(jr, st, 19));
 		jr_element(jr, o);
 	}
 	sqlite3_finalize(st);
@@ -348,8 +359,9 @@ int
 report_json(struct store *s, struct buf *out, struct output *dst,
     char **cause)
 {
-	struct jreport	 jr;
-	json_t		*run_inputs, *compare;
+	struct jreport	  jr;
+	struct diagnosis *d;
+	json_t		 *run_inputs, *compare;
 
 	memset(&jr, 0, sizeof jr);
 	jr.db = store_db(s);
@@ -368,6 +380,13 @@ report_json(struct store *s, struct buf *out, struct output *dst,
 	if (compare != NULL)
 		jr_member(&jr, "compare", compare);
 	jr_member(&jr, "samples", jr_samples(&jr));
+	if ((d = diagnosis_build(s, cause)) == NULL) {
+		buf_free(&jr.tmp);
+		return -1;
+	}
+	jr_member(&jr, "summary", diagnosis_json_summary(d));
+	jr_member(&jr, "diagnosis", diagnosis_json(d));
+	diagnosis_free(d);
 	jr_sessions(&jr);
 	jr_findings(&jr);
 	buf_adds(out, "\n}\n");
