@@ -101,7 +101,7 @@ enum outcome {
 	OC_STOP,		/* browser stop: Live API close 1005 */
 	OC_GOAWAY,		/* Live API ends the session: 1000 */
 	OC_TAB_GONE,		/* socket 1001 first, then Live API 1005 */
-	OC_SOCKET_LOST,		/* socket 1006 first, then Live API 1005 */
+	OC_SOCKET_LOST,		/* socket 1006 first, then 1005 */
 	OC_HEARTBEAT,		/* browser silent, terminated after 60 s */
 	OC_REJECTED,		/* Live API 1007, then post-close frames */
 	OC_INTERNAL,		/* Live API error and 1011, then frames */
@@ -202,41 +202,41 @@ struct conn {
 	char		 sid[48];	/* sess_<uuid> */
 	FILE		*jf;		/* its JSONL session log */
 	int		 in_use;
-	int		 refs;		/* queued events naming this slot */
-	int		 cut;		/* the relay restarted under it */
+	int		 refs;		/* queued events for it */
+	int		 cut;		/* relay restarted under it */
 	enum outcome	 outcome;
 	enum conn_state	 state;
-	int		 rec;		/* activeSessions holds a record */
-	int		 jdone;		/* its session logger is closed */
+	int		 rec;		/* activeSessions has it */
+	int		 jdone;		/* its logger is closed */
 	int		 started;	/* handleStart made a session */
-	int		 live;		/* the Live API socket is open */
-	int		 nostate;	/* its ConnectionState was deleted */
+	int		 live;		/* Live API socket open */
+	int		 nostate;	/* ConnectionState gone */
 	int		 streaming;	/* browser still sends frames */
-	int		 late_frame;	/* one frame in flight at the close */
+	int		 late_frame;	/* a frame in flight */
 	int		 pinging;	/* browser still pings */
 	int		 tools;		/* payload enableTools */
 	int		 cfg_tools;	/* configKeys hold "tools" */
 	int		 alt_model;
-	int		 user_audio;	/* audio by user_audio, not REALTIME */
-	int		 setup_reject;	/* 1007 before setup_complete */
-	int		 text_close;	/* a text chunk just before the close */
+	int		 user_audio;	/* audio by user_audio */
+	int		 setup_reject;	/* 1007 before setup */
+	int		 text_close;	/* text before the close */
 	int		 warned;	/* noSessionWarned */
-	int		 early;		/* frames before the session is ready */
+	int		 early;		/* frames before ready */
 	int		 flaw;		/* -m decorations, M_* bits */
 	int		 turns;
 	int		 tool_calls;
 	int		 tool_fail;	/* -m tools: 1 timeout, 2 invalid,
 					   3 results unsent, 4 forward */
-	int		 send_armed;	/* -m send: the next send fails */
+	int		 send_armed;	/* next send fails */
 	int		 period;	/* ms between audio frames */
-	int		 turn_left;	/* model messages left in this turn */
+	int		 turn_left;	/* model messages left */
 	int		 ws_code;	/* browser socket close code */
 	int64_t		 arrive_t;
 	int64_t		 call_t;
 	int64_t		 last_ping;
-	int64_t		 burst_start;	/* audio flood: [start, end) */
+	int64_t		 burst_start;	/* flood: [start, end) */
 	int64_t		 burst_end;
-	int64_t		 race_end;	/* post-close frames stop here */
+	int64_t		 race_end;	/* post-close frames end */
 	int64_t		 win_start;	/* audio limiter window */
 	int		 win_count;
 	uint64_t	 chunks;
@@ -267,9 +267,12 @@ static const struct {
 	{ "context", M_CONTEXT }
 };
 
+#define NMODES	(sizeof mode_names / sizeof mode_names[0])
+
 static const char *const diag_names[] = {
 	NULL, "none", "tools", "text", "model", "rate"
 };
+#define NDIAGS	(sizeof diag_names / sizeof diag_names[0])
 
 /* The start message's payload: JSON text inside a JSON string. */
 #define PAYLOAD								\
@@ -418,7 +421,7 @@ static enum level	 min_level = LV_DEBUG;
 static const char	*jsonl_dir;
 static int		 modes;
 static enum diag	 diag;
-static int		 relay_down;	/* between a fault and the restart */
+static int		 relay_down;	/* after a fault */
 
 static char		 ts_text[25] = "2025-12-10T00:00:00.000Z";
 static int64_t		 ts_sec = -1;
@@ -607,13 +610,12 @@ parse_modes(const char *s)
 		if (n == 3 && strncmp(s, "all", 3) == 0)
 			modes = ~0;
 		else {
-			for (i = 0; i < sizeof mode_names / sizeof mode_names[0];
-			    i++) {
+			for (i = 0; i < NMODES; i++) {
 				if (strlen(mode_names[i].name) == n &&
 				    strncmp(s, mode_names[i].name, n) == 0)
 					break;
 			}
-			if (i == sizeof mode_names / sizeof mode_names[0]) {
+			if (i == NMODES) {
 				fprintf(stderr, "gen-relay-log: unknown mode: "
 				    "'%.*s'\n", (int)n, s);
 				usage();
@@ -709,7 +711,7 @@ jl(struct conn *c, int64_t t, const char *event, const char *fmt, ...)
 	va_list	 ap;
 	int	 n;
 
-	if (jsonl_dir == NULL || !c->rec || c->jdone || lines_left == 0)
+	if (jsonl_dir == NULL || !c->rec || c->jdone)
 		return;
 	if (c->jf == NULL) {
 		n = snprintf(path, sizeof path, "%s/%s.jsonl", jsonl_dir,
@@ -847,7 +849,7 @@ heap_pop(void)
 /* A line of c: msg, c's id, then tail (literals); skipped below -l. */
 #define TAGLINE(t, lv, c, msg, tail) do {				\
 	if ((lv) >= min_level) {					\
-		char	*p_ = line_begin((t), (lv));			\
+		char	*p_ = line_begin((t), (lv));		\
 									\
 		p_ = PUT(p_, msg " ");					\
 		p_ = put(p_, (c)->tag, (c)->taglen);			\
@@ -857,7 +859,8 @@ heap_pop(void)
 } while (0)
 
 /* An error{} object's fields, for a "%s%s%s" in ERR_FMT. */
-#define ERR_FMT	"\"error\":{\"message\":\"%s\",\"stack\":\"%s\",\"name\":\"%s\"}"
+#define ERR_FMT							\
+    "\"error\":{\"message\":\"%s\",\"stack\":\"%s\",\"name\":\"%s\"}"
 #define ERR_ARGS(f)	(f)->message, (f)->stack, (f)->name
 
 static enum outcome
@@ -1036,18 +1039,19 @@ origin_rejected(int64_t t)
 		    NULL, "\"origin\":\"https://preview.example.net\","
 		    "\"isMissingOrigin\":false,\"reason\":\"Origin not in "
 		    "allowed list\",\"allowedOrigins\":[\"https://lingo."
-		    "example.app\",\"http://localhost:5173\"],\"requestHeaders\":"
-		    "{\"user-agent\":\"Mozilla/5.0 (X11; Linux x86_64) "
-		    "AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 "
-		    "Safari/537.36\",\"host\":\"relay.example.app\"}");
+		    "example.app\",\"http://localhost:5173\"],"
+		    "\"requestHeaders\":{\"user-agent\":\"Mozilla/5.0 (X11; "
+		    "Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+		    "Chrome/131.0.0.0 Safari/537.36\",\"host\":"
+		    "\"relay.example.app\"}");
 	else
 		emit(t, LV_WARN, "Rejected connection from unauthorized origin",
 		    NULL, "\"origin\":\"empty/missing\",\"isMissingOrigin\":"
 		    "true,\"reason\":\"Missing origin header (security "
 		    "requirement)\",\"allowedOrigins\":[\"https://lingo."
-		    "example.app\",\"http://localhost:5173\"],\"requestHeaders\":"
-		    "{\"user-agent\":\"curl/8.5.0\",\"host\":"
-		    "\"relay.example.app\"}");
+		    "example.app\",\"http://localhost:5173\"],"
+		    "\"requestHeaders\":{\"user-agent\":\"curl/8.5.0\","
+		    "\"host\":\"relay.example.app\"}");
 }
 
 /* A browser connects, unless MAX_ALIVE are open already. */
@@ -1266,8 +1270,8 @@ config_lines(struct conn *c, int64_t t)
 		case 1:
 			emit(t, LV_WARN, "[config-builder] Function name too "
 			    "long", NULL, "\"name\":\"generate_personalised_"
-			    "vocabulary_review_schedule_for_the_current_learner\","
-			    "\"length\":71");
+			    "vocabulary_review_schedule_for_the_current_"
+			    "learner\",\"length\":71");
 			break;
 		case 2:
 			emit(t, LV_WARN, "[config-builder] Invalid function "
@@ -1369,8 +1373,9 @@ conn_step(int slot, int64_t t, enum phase ph)
 			    "for voice session", c, "," WARN_HISTORY);
 		emit(t, LV_INFO, "Using API key for Live API", c, NULL);
 		emit(t, LV_INFO, "Connecting to Live API with model", c,
-		    ",\"model\":\"%s\",\"hasApiKey\":true,\"hasServiceAccount\":"
-		    "false,\"usingServiceAccount\":false", conn_model(c));
+		    ",\"model\":\"%s\",\"hasApiKey\":true,"
+		    "\"hasServiceAccount\":false,\"usingServiceAccount\":"
+		    "false", conn_model(c));
 		emit(t, LV_INFO, "Building Live API config...", c,
 		    ",\"hasLocation\":false");
 		emit(t, LV_DEBUG, "Building config for session", NULL,
@@ -1434,8 +1439,8 @@ conn_step(int slot, int64_t t, enum phase ph)
 		if (c->turns > 0)
 			emit(t, LV_INFO, "Voice synced to orchestrator "
 			    "(metadata only)", c, ",\"agent\":\"Discovery "
-			    "Agent\",\"stage\":\"DISCOVERY\",\"processingTime\":"
-			    "%d", (int)rng_range(90, 400));
+			    "Agent\",\"stage\":\"DISCOVERY\","
+			    "\"processingTime\":%d", (int)rng_range(90, 400));
 		if (c->live)
 			sched(t + rng_range(2, 6), EV_STEP, slot,
 			    PH_LIVE_CLOSED);
@@ -1525,7 +1530,7 @@ conn_open(int slot, int64_t t)
 		len = 900000 - (t - c->call_t);
 	if (c->outcome == OC_REJECTED && diag == D_OFF && !c->text_close &&
 	    rng_percent(40)) {
-		c->setup_reject = 1;	/* setup rejected: no setup_complete */
+		c->setup_reject = 1;	/* no setup_complete */
 		len = rng_range(20, 400);
 	}
 	if (diag == D_RATE && c->outcome == OC_REJECTED) {
@@ -1776,8 +1781,8 @@ conn_frame(int slot, int64_t t)
 	} else if (c->nostate) {
 		TAGLINE(t, LV_INFO, c, "Handling REALTIME_INPUT message", "");
 		TAGLINE(t, LV_WARN, c, "REALTIME_INPUT received but no active "
-		    "session", ",\"isSessionReady\":false,\"isSessionStarting\":"
-		    "false,\"hasConnectionState\":false");
+		    "session", ",\"isSessionReady\":false,"
+		    "\"isSessionStarting\":false,\"hasConnectionState\":false");
 	} else {
 		/* The browser still believes the session is ready. */
 		TAGLINE(t, LV_INFO, c, "Handling REALTIME_INPUT message", "");
@@ -1840,8 +1845,8 @@ conn_turn(int slot, int64_t t, enum turn_step step)
 		else
 			emit(t, LV_INFO, "Voice synced to orchestrator "
 			    "(metadata only)", c, ",\"agent\":\"Discovery "
-			    "Agent\",\"stage\":\"DISCOVERY\",\"processingTime\":"
-			    "%d", (int)rng_range(90, 400));
+			    "Agent\",\"stage\":\"DISCOVERY\","
+			    "\"processingTime\":%d", (int)rng_range(90, 400));
 		break;
 	case TS_MODEL:
 		if (!open)
@@ -1913,7 +1918,8 @@ conn_turn(int slot, int64_t t, enum turn_step step)
 			    ERR_ARGS(&f_tool_timeout));
 		} else {
 			snprintf(msg, sizeof msg, "Tool executed: %s", tool);
-			emit(t, LV_INFO, msg, c, ",\"success\":%s,\"hasData\":%s",
+			emit(t, LV_INFO, msg, c,
+			    ",\"success\":%s,\"hasData\":%s",
 			    c->tool_fail == 2 ? "false" : "true",
 			    c->tool_fail == 2 ? "false" : "true");
 		}
@@ -1943,8 +1949,9 @@ conn_turn(int slot, int64_t t, enum turn_step step)
 			break;
 		/* a client-side tool's result that cannot be forwarded */
 		jl(c, t, "tool_result_client", "\"responsesCount\":1");
-		emit(t, LV_ERROR, "Failed to forward tool responses to Live API",
-		    c, "," ERR_FMT, ERR_ARGS(&f_forward));
+		emit(t, LV_ERROR,
+		    "Failed to forward tool responses to Live API", c,
+		    "," ERR_FMT, ERR_ARGS(&f_forward));
 		jl(c, t, "error", "\"where\":\"tool_result_forward\","
 		    "\"message\":\"%s\"", f_forward.message);
 		sched(t + rng_range(600, 2200), EV_TURN, slot, TS_DONE);
@@ -2010,8 +2017,9 @@ run(void)
 			break;
 		case EV_RACE_WARN:
 			c = &conns[ev.slot];
-			TAGLINE(ev.t, LV_WARN, c, "REALTIME_INPUT: Session ready "
-			    "but still not in activeSessions after retries", "");
+			TAGLINE(ev.t, LV_WARN, c, "REALTIME_INPUT: Session "
+			    "ready but still not in activeSessions after "
+			    "retries", "");
 			TAGLINE(ev.t, LV_WARN, c, "REALTIME_INPUT received but "
 			    "no active session", ",\"isSessionReady\":true,"
 			    "\"isSessionStarting\":false,"
@@ -2024,8 +2032,9 @@ run(void)
 			c = &conns[ev.slot];
 			if (!c->pinging || c->state == CS_GONE)
 				break;
-			emit(ev.t, LV_INFO, "Responded to client ping with pong",
-			    c, ",\"sent\":true,\"bufferedAmount\":0,"
+			emit(ev.t, LV_INFO,
+			    "Responded to client ping with pong", c,
+			    ",\"sent\":true,\"bufferedAmount\":0,"
 			    "\"readyState\":1");
 			c->last_ping = ev.t;
 			sched(ev.t + PING_MS + rng_range(0, 3), EV_PING,
@@ -2039,9 +2048,9 @@ run(void)
 			if (c->outcome == OC_TIMEOUT &&
 			    c->state == CS_CONNECTING)
 				start_failed(ev.slot, ev.t, &f_timeout,
-				    "CONNECTION_TIMEOUT", "Connection to Gemini "
-				    "API timed out. The service may be slow or "
-				    "unavailable.");
+				    "CONNECTION_TIMEOUT", "Connection to "
+				    "Gemini API timed out. The service may be "
+				    "slow or unavailable.");
 			break;
 		}
 		if (ev.slot >= 0) {
@@ -2101,11 +2110,10 @@ main(int argc, char **argv)
 		else if ((v = opt_value(argc, argv, &i, "-m")) != NULL)
 			parse_modes(v);
 		else if ((v = opt_value(argc, argv, &i, "-d")) != NULL) {
-			for (k = 1; k < sizeof diag_names / sizeof diag_names[0];
-			    k++)
+			for (k = 1; k < NDIAGS; k++)
 				if (strcmp(v, diag_names[k]) == 0)
 					break;
-			if (k == sizeof diag_names / sizeof diag_names[0]) {
+			if (k == NDIAGS) {
 				fprintf(stderr, "gen-relay-log: bad attribute: "
 				    "'%s'\n", v);
 				usage();
