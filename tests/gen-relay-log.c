@@ -1523,9 +1523,9 @@ conn_open(int slot, int64_t t)
 	c->state = CS_OPEN;
 	c->streaming = 1;
 
-	len = rng_range(8000, 68000);
+	len = rng_range(6000, 36000);
 	if (rng_percent(33))
-		len += rng_range(0, 180000);
+		len += rng_range(0, 90000);
 	if (c->outcome == OC_TIMELIMIT)
 		len = 900000 - (t - c->call_t);
 	if (c->outcome == OC_REJECTED && diag == D_OFF && !c->text_close &&
