@@ -25,7 +25,13 @@
  * connect timer is never cleared: its line follows every connect call, and
  * it is a real timeout only when the socket never opened, where the relay
  * logs "Live API connection failed" and "Failed to start Live API session"
- * (errorCode CONNECTION_TIMEOUT) in the same millisecond.
+ * (errorCode CONNECTION_TIMEOUT) in the same millisecond.  Between frames:
+ * the browser's ping every 30 s, the orchestrator sync of every user turn,
+ * tool calls in half the sessions; model output goes to the JSONL only.
+ * The mix, in percent: stop 52, Live API 1000 9, tab gone 12, lost socket 5,
+ * heartbeat 2, 1007 7, 1011 4, 1006 3, timeout 4, failed connect 2.
+ * "Marked session as ready during setup_complete" appears only with -m
+ * critical: handleStart sets isReady before setupComplete can arrive.
  *
  * Options:
  *   -n LINES   lines to write (default 1000000)
@@ -390,6 +396,15 @@ static const struct fault f_archive = {
 	"Error: Connection is closed.\\n    at close (/srv/relay/node_modules/"
 	"ioredis/built/redis/event_handler.js:189:25)\\n    at async "
 	"handleClose (" SRV "/handlers/close-handler.ts:51:11)",
+	"Error"
+};
+static const struct fault f_sync = {
+	"Connection is closed.",
+	"Error: Connection is closed.\\n    at close (/srv/relay/node_modules/"
+	"ioredis/built/redis/event_handler.js:189:25)\\n    at async "
+	"ContextStorage.get (/srv/relay/src/core/context/context-storage.ts:"
+	"88:21)\\n    at async syncVoiceToOrchestrator (" SRV "/context/"
+	"orchestrator-sync.ts:69:23)",
 	"Error"
 };
 static const struct fault f_toolscfg = {
@@ -1815,7 +1830,7 @@ conn_turn(int slot, int64_t t, enum turn_step step)
 	struct conn	*c = &conns[slot];
 	const char	*tool;
 	char		 msg[64];
-	int		 open = c->state == CS_OPEN && c->streaming;
+	int		 open = c->state == CS_OPEN && c->streaming, n;
 
 	tool = c->tool_calls % 3 == 0 ? "analyze_website_tech_stack" :
 	    "search_web";
@@ -1839,9 +1854,13 @@ conn_turn(int slot, int64_t t, enum turn_step step)
 		sched(t + rng_range(300, 900), EV_TURN, slot, TS_MODEL);
 		break;
 	case TS_SYNCED:
-		if ((c->flaw & M_CONTEXT) && rng_percent(30))
+		n = (c->flaw & M_CONTEXT) ? (int)rng_range(0, 9) : 9;
+		if (n < 2)	/* the agent-stage call failed */
 			emit(t, LV_WARN, "Voice orchestrator sync failed "
 			    "(non-fatal)", c, ",\"error\":\"fetch failed\"");
+		else if (n < 3)	/* reading the stored context failed */
+			emit(t, LV_ERROR, "Voice orchestrator sync failed", c,
+			    "," ERR_FMT, ERR_ARGS(&f_sync));
 		else
 			emit(t, LV_INFO, "Voice synced to orchestrator "
 			    "(metadata only)", c, ",\"agent\":\"Discovery "
@@ -1867,6 +1886,9 @@ conn_turn(int slot, int64_t t, enum turn_step step)
 		if (!open)
 			break;
 		jl(c, t, "turn_complete", NULL);
+		if ((c->flaw & M_CONTEXT) && rng_percent(15))
+			emit(t, LV_WARN, "Failed to persist final input "
+			    "transcript", c, "," WARN_TRACK);
 		sched(t + rng_range(3000, 10000), EV_TURN, slot, TS_USER);
 		break;
 	case TS_TOOL:
