@@ -20,18 +20,66 @@ SET close_ts = (SELECT ts FROM events WHERE id = close_id),
                     FROM events WHERE id = close_id)
 WHERE close_id IS NOT NULL;
 
--- The first failure's error code.  By min(id) rather than ORDER BY id
--- LIMIT 1: with a list of kinds the latter walks all the connection's
--- events in id order instead of looking each kind up in events_kind.
+-- The error code of the connect failure: the relay prints "Live API
+-- connection failed" (no code) and then "Failed to start Live API session"
+-- (its errorCode), so the first line with a code, else the first line.
+-- By min(id) rather than ORDER BY id LIMIT 1: with a list of kinds the
+-- latter walks all the connection's events in id order instead of looking
+-- each kind up in events_kind.
 UPDATE connections
-SET failed_error = (SELECT coalesce(json_extract(e.json, '$.errorCode'),
-                                    e.message)
-                    FROM events AS e
-                    WHERE e.id = (SELECT min(f.id)
-                                  FROM ev AS f
-                                  WHERE f.conn = connections.conn
-                                    AND f.kind IN (SELECT kind FROM kinds
-                                          WHERE fact = 'connect_failed')));
+SET failed_error = coalesce(
+        (SELECT json_extract(e.json, '$.errorCode')
+         FROM events AS e
+         WHERE e.id = (SELECT min(f.id)
+                       FROM ev AS f
+                       WHERE f.conn = connections.conn
+                         AND f.kind IN (SELECT kind FROM kinds
+                                        WHERE fact = 'connect_failed')
+                         AND json_extract(f.json, '$.errorCode')
+                             IS NOT NULL)),
+        (SELECT e.message
+         FROM events AS e
+         WHERE e.id = (SELECT min(f.id)
+                       FROM ev AS f
+                       WHERE f.conn = connections.conn
+                         AND f.kind IN (SELECT kind FROM kinds
+                                        WHERE fact = 'connect_failed'))));
+
+-- Where the log has no connect call (production logs hold no INFO line),
+-- the 30 s timer line is the only clue to when the connect was called.
+UPDATE connections
+SET connect_call_ts = timeout_ts - 30000,
+    connect_inferred = 1
+WHERE connect_call_ts IS NULL
+  AND timeout_ts IS NOT NULL;
+
+-- Whether the window holds the lines the relay prints at INFO (the
+-- lifecycle milestones): a production relay prints WARN and ERROR only.
+-- By the milestones' kinds, so it is index look-ups, not a scan of every
+-- row for its level.
+CREATE TEMP TABLE IF NOT EXISTS window_levels (info_lines INTEGER);
+DELETE FROM window_levels;
+INSERT INTO window_levels
+SELECT EXISTS (SELECT 1 FROM evk
+               WHERE fact IN ('connected', 'start', 'connecting',
+                              'connect_call', 'opened', 'ready'));
+
+-- A session whose start is not in what was read: it has lines before the
+-- --since window, or none of the lines that start a session in a log that
+-- prints them (one with INFO lines).
+UPDATE connections
+SET start_note = CASE
+    -- an earlier line of the connection is not in the window, or it
+    -- would be first_id
+    WHEN EXISTS (SELECT 1 FROM events AS e
+                 WHERE e.conn = connections.conn
+                   AND e.id < connections.first_id)
+        THEN 'started before the window'
+    WHEN connected_ts IS NULL AND start_ts IS NULL
+         AND connect_inferred = 0 AND connect_call_ts IS NULL
+         AND (SELECT info_lines FROM window_levels)
+        THEN 'started before the log'
+END;
 
 UPDATE connections
 SET outcome = CASE
@@ -43,51 +91,198 @@ SET outcome = CASE
         THEN 'closed (no code)'
     WHEN failed_error IS NOT NULL
         THEN 'connect failed (' || failed_error || ')'
-    WHEN timeout_ts IS NOT NULL AND live_seen = 0
-        THEN 'connect timed out'
     WHEN disconnect_ts IS NOT NULL
         THEN 'browser disconnected'
     ELSE 'still open at end of log'
 END;
 
--- Every 30 s timeout line, with the connect attempt it belongs to (the
--- last connect call before it, 0 when none was logged) and the first sign
--- before it that the attempt's Live API socket opened: an open, ready or
--- close line, or a frame warning with "isSessionReady":true (NULL when
--- there is none).  connect_timeout and stale_timeout both read it: a table
+-- Every 30 s timeout line and what the log says of its connect attempt.
+-- The relay starts the timer at every connect call and never clears it;
+-- when it fires before the socket opened, the relay logs "Live API
+-- connection failed" and "Failed to start Live API session" (both ERROR)
+-- in the same tick, so those lines are there even in a production log.
+-- connect_timeout, stale_timeout and timeout_undecided read it: a table
 -- computed once, where a view was computed again in every place a rule
 -- named one of its columns.
+--   attempt_id   the last connect call before it, 0 when none was logged
+--   sign_id      the first sign before it, after the call, that the
+--                socket had opened: an open, ready or close line, or a
+--                frame warning with "isSessionReady":true
+--   failed_id    the connect failure the relay logged at once after it
+--                (within 2 s and before another connect call): a real
+--                timeout
+--   earlier_failed_id  a connect failure between the call and the line:
+--                the attempt had failed already, the timer is stale
+--   next_attempt_id  the next connect call after it, or the largest id
+--   later_sign_id  the first sign after it that the session was live: a
+--                close, a rate-limit warning, a ready frame warning
+--   goes_on      1 when the log goes on more than 2 s after it, so a
+--                failure the relay would have logged at once would be
+--                there
 CREATE TEMP TABLE IF NOT EXISTS timeout_lines (
 	id		INTEGER PRIMARY KEY,
 	conn		TEXT,
 	ts		INTEGER,
 	attempt_id	INTEGER,
-	sign_id		INTEGER
+	sign_id		INTEGER,
+	failed_id	INTEGER,
+	earlier_failed_id INTEGER,
+	next_attempt_id	INTEGER,
+	later_sign_id	INTEGER,
+	goes_on		INTEGER
 );
+CREATE INDEX IF NOT EXISTS temp.timeout_lines_failed
+	ON timeout_lines (failed_id);
 DELETE FROM timeout_lines;
-INSERT INTO timeout_lines (id, conn, ts, attempt_id, sign_id)
+-- MATERIALIZED: flattened, each use of attempt_id inside a subquery below
+-- would look the connect call up again for every row it walks.
+WITH t AS MATERIALIZED (
+    SELECT e.id,
+           e.conn,
+           e.ts,
+           coalesce((SELECT max(a.id)
+                     FROM evk AS a
+                     WHERE a.fact = 'connect_call'
+                       AND a.conn IS e.conn
+                       AND a.id < e.id), 0) AS attempt_id,
+           coalesce((SELECT min(a.id)
+                     FROM evk AS a
+                     WHERE a.fact = 'connect_call'
+                       AND a.conn IS e.conn
+                       AND a.id > e.id), 9223372036854775807)
+               AS next_attempt_id
+    FROM evk AS e
+    WHERE e.fact = 'timeout'
+)
+INSERT INTO timeout_lines (id, conn, ts, attempt_id, sign_id, failed_id,
+                           earlier_failed_id, next_attempt_id, goes_on)
 SELECT t.id,
        t.conn,
        t.ts,
        t.attempt_id,
        (SELECT min(s.id)
         FROM ev AS s
-        WHERE s.conn = t.conn
+        WHERE s.conn IS t.conn
           AND s.id > t.attempt_id
           AND s.id < t.id
+          -- no connect call logged: the timer's 30 s bound the attempt
+          AND (t.attempt_id > 0 OR s.ts IS NULL OR t.ts IS NULL
+               OR s.ts >= t.ts - 31000)
           AND (s.kind IN (SELECT kind FROM kinds WHERE live = 'yes')
                OR (s.kind IN (SELECT kind FROM kinds
                               WHERE live = 'if_ready')
-                   AND json_extract(s.json, '$.isSessionReady') = 1)))
-FROM (SELECT e.id,
-             e.conn,
-             e.ts,
-             coalesce((SELECT max(a.id)
-                       FROM ev AS a
-                       WHERE a.conn = e.conn
-                         AND a.kind IN (SELECT kind FROM kinds
-                                        WHERE fact = 'connect_call')
-                         AND a.id < e.id), 0) AS attempt_id
-      FROM ev AS e
-      WHERE e.kind IN (SELECT kind FROM kinds WHERE fact = 'timeout')
-        AND e.conn IS NOT NULL) AS t;
+                   AND json_extract(s.json, '$.isSessionReady') = 1))),
+       (SELECT min(f.id)
+        FROM evk AS f
+        WHERE f.fact = 'connect_failed'
+          AND f.conn IS t.conn
+          AND f.id > t.id
+          AND f.id < t.next_attempt_id
+          AND (f.ts IS NULL OR t.ts IS NULL OR f.ts - t.ts <= 2000)),
+       (SELECT min(f.id)
+        FROM evk AS f
+        WHERE f.fact = 'connect_failed'
+          AND f.conn IS t.conn
+          AND f.id > t.attempt_id
+          AND f.id < t.id
+          AND (t.attempt_id > 0 OR f.ts IS NULL OR t.ts IS NULL
+               OR f.ts >= t.ts - 31000)),
+       t.next_attempt_id,
+       CASE WHEN t.ts IS NOT NULL AND ends.ts IS NOT NULL
+            THEN ends.ts - t.ts > 2000
+            ELSE ends.id > t.id END
+FROM t
+-- where the connections' lines end: no scan of every row
+CROSS JOIN (SELECT max(last_ts) AS ts, max(last_id) AS id
+            FROM connections) AS ends;
+
+-- The sign after it is needed only when nothing before it decides, and it
+-- may be far: the walk goes through every frame row up to the close.
+UPDATE timeout_lines
+SET later_sign_id = (SELECT min(s.id)
+                     FROM ev AS s
+                     WHERE s.conn IS timeout_lines.conn
+                       AND s.id > timeout_lines.id
+                       AND s.id < timeout_lines.next_attempt_id
+                       AND (s.kind IN (SELECT kind FROM kinds
+                                       WHERE live IN ('yes', 'sending'))
+                            OR (s.kind IN (SELECT kind FROM kinds
+                                           WHERE live = 'if_ready')
+                                AND json_extract(s.json,
+                                                 '$.isSessionReady') = 1)))
+WHERE failed_id IS NULL
+  AND sign_id IS NULL
+  AND earlier_failed_id IS NULL;
+
+-- The failure lines of the window in groups: one kind, one connection (or
+-- none, for the relay's own lines), one message and one error.  Most
+-- failure rules report these groups, each with its own words and advice.
+-- A table filled once (failure lines are few): as a view, each rule paid
+-- for parsing and planning it again.
+--   error_text  the error's message: error.message, errorMessage, or an
+--               error given as text
+--   frame       the top frame of the error's stack ("at fn (file:1:2)")
+--   evidence    the group's first line and, when there are more, its last
+CREATE TEMP TABLE IF NOT EXISTS failure_groups (
+	kind		TEXT NOT NULL,
+	conn		TEXT,
+	message		TEXT,
+	error_text	TEXT,
+	frame		TEXT,
+	first_id	INTEGER,
+	last_id		INTEGER,
+	first_ts	INTEGER,
+	last_ts		INTEGER,
+	lines		INTEGER,
+	evidence	TEXT
+);
+CREATE INDEX IF NOT EXISTS temp.failure_groups_kind
+	ON failure_groups (kind, first_id);
+DELETE FROM failure_groups;
+INSERT INTO failure_groups
+WITH lines AS (
+    SELECT e.id,
+           e.kind,
+           e.conn,
+           e.ts,
+           coalesce(e.last_ts, e.ts) AS end_ts,
+           e.line_count,
+           e.message,
+           e.json,
+           coalesce(json_extract(e.json, '$.error.message'),
+                    json_extract(e.json, '$.errorMessage'),
+                    CASE WHEN json_type(e.json, '$.error') = 'text'
+                         THEN json_extract(e.json, '$.error') END)
+               AS error_text,
+           coalesce(json_extract(e.json, '$.error.stack'),
+                    json_extract(e.json, '$.stack'),
+                    json_extract(e.json, '$.errorStack')) AS stack
+    FROM kinds AS k
+    CROSS JOIN ev AS e ON e.kind = k.kind
+    WHERE k.role = 'failure'
+),
+framed AS (
+    SELECT *,
+           -- the stack's second line, where its first frame is
+           CASE WHEN instr(stack, char(10)) > 0
+                THEN trim(substr(stack, instr(stack, char(10)) + 1,
+                                 instr(substr(stack, instr(stack, char(10))
+                                              + 1) || char(10), char(10))
+                                 - 1))
+           END AS frame
+    FROM lines
+)
+SELECT kind,
+       conn,
+       message,
+       error_text,
+       frame,
+       min(id) AS first_id,
+       max(id) AS last_id,
+       min(ts) AS first_ts,
+       max(end_ts) AS last_ts,
+       sum(line_count) AS lines,
+       CASE WHEN min(id) = max(id) THEN min(id) || ''
+            ELSE min(id) || ' ' || max(id) END AS evidence
+FROM framed
+GROUP BY kind, conn, message, error_text, frame;

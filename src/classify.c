@@ -25,8 +25,12 @@ enum match {
 #define ROW(text, how, kind)	{ text, sizeof text - 1, how, kind }
 
 /*
- * In order of precedence: the first row that matches gives the kind, so
- * the M_CONTAINS row wins over every row below it.
+ * In order of precedence: the first row that matches gives the kind, so a
+ * row for a message comes before a shorter row that it also matches, and
+ * the M_CONTAINS rows, which scan the whole message, come last but where
+ * precedence needs them.  Each row is a message of MESSAGES.md (the relay
+ * at 3e738b9) or of an older relay (its last section); the comment names
+ * the old ones.
  */
 static const struct {
 	const char	*text;
@@ -34,6 +38,7 @@ static const struct {
 	enum match	 how;
 	enum event_kind	 kind;
 } classify_table[] = {
+	/* the per-frame lines first: they are most of every log */
 	ROW("Handling REALTIME_INPUT message", M_PREFIX, K_FRAME),
 	ROW("Handling USER_AUDIO message", M_PREFIX, K_FRAME),
 	ROW("Rate limit exceeded for ", M_PREFIX, K_RATE_LIMIT),
@@ -46,6 +51,27 @@ static const struct {
 	ROW(" but Live API session is closed", M_SUFFIX, K_NO_SESSION),
 	ROW("No active session to send audio to", M_PREFIX, K_NO_SESSION),
 	ROW(" received before session ready", M_SUFFIX, K_TOO_EARLY),
+	ROW("REALTIME_INPUT: Rejecting text chunk", M_PREFIX,
+	    K_INPUT_REJECTED),
+	/* relay 30bbc96 */
+	ROW("REALTIME_INPUT: Rejecting unsupported mimeType", M_PREFIX,
+	    K_INPUT_REJECTED),
+	ROW("REALTIME_INPUT chunk missing mimeType", M_PREFIX,
+	    K_INPUT_REJECTED),
+	ROW("REALTIME_INPUT chunk is empty", M_PREFIX, K_CLIENT_MESSAGE_ERROR),
+	ROW("REALTIME_INPUT received but no chunks", M_PREFIX,
+	    K_CLIENT_MESSAGE_ERROR),
+	ROW("Audio payload appears empty", M_PREFIX, K_CLIENT_MESSAGE_ERROR),
+	ROW("Failed to send audio to Live API", M_PREFIX, K_SEND_FAILED),
+	ROW("Failed to send realtime input", M_PREFIX, K_SEND_FAILED),
+	ROW("sendRealtimeInput method not available", M_PREFIX, K_SEND_FAILED),
+	ROW("sendRealtimeInput not available", M_PREFIX, K_SEND_FAILED),
+	ROW("safeSend: Buffer full", M_PREFIX, K_SEND_DROPPED),
+	ROW("safeSend:", M_PREFIX, K_SAFE_SEND),
+	ROW("safeSend error", M_PREFIX, K_SEND_DROPPED),
+	ROW("safeSendPriority error", M_PREFIX, K_SEND_DROPPED),
+
+	/* a session's life */
 	ROW("Client connected", M_PREFIX, K_CLIENT_CONNECTED),
 	ROW("Handling start message", M_PREFIX, K_START),
 	ROW("handleStart called", M_PREFIX, K_START),
@@ -60,19 +86,104 @@ static const struct {
 	ROW("Live API connection failed", M_PREFIX, K_CONNECT_FAILED),
 	ROW("Failed to start Live API session", M_PREFIX, K_CONNECT_FAILED),
 	ROW("Live API error", M_PREFIX, K_API_ERROR),
+	ROW("Live message handler error", M_PREFIX, K_HANDLER_ERROR),
+	ROW("FATAL: Gemini API key not configured", M_PREFIX,
+	    K_API_KEY_MISSING),
+	ROW("Failed to resolve Gemini API key", M_PREFIX, K_API_KEY_MISSING),
+	ROW("Client socket closed before session ready", M_PREFIX,
+	    K_CLIENT_LEFT),
+	ROW("Client socket not open when handleStart", M_PREFIX,
+	    K_CLIENT_LEFT),
+	ROW("Cannot send error to client", M_PREFIX, K_ERROR_UNDELIVERED),
+	ROW("Failed to send error to client", M_PREFIX, K_ERROR_UNDELIVERED),
+	ROW("Handling stop message", M_PREFIX, K_STOP),
 	ROW("No heartbeat for ", M_PREFIX, K_HEARTBEAT_LOST),
 	ROW("WebSocket closed", M_PREFIX, K_WS_CLOSED),
 	ROW("CLOSED early", M_PREFIX, K_WS_CLOSED),
+	ROW("WebSocket error", M_PREFIX, K_WS_ERROR),
 	ROW("Session removed", M_PREFIX, K_SESSION_REMOVED),
-	ROW("safeSend:", M_PREFIX, K_SAFE_SEND),
+
+	/* what the browser sent that the relay could not take */
+	ROW("Failed to parse websocket message payload", M_PREFIX,
+	    K_CLIENT_MESSAGE_ERROR),
+	ROW("Unknown message type", M_PREFIX, K_CLIENT_MESSAGE_ERROR),
+	ROW("Error processing message", M_PREFIX, K_CLIENT_MESSAGE_ERROR),
+	ROW("CONTEXT_UPDATE ignored due to invalid modality", M_PREFIX,
+	    K_CLIENT_MESSAGE_ERROR),
+	ROW("CONTEXT_UPDATE missing analysis text", M_PREFIX,
+	    K_CLIENT_MESSAGE_ERROR),
+	ROW("TOOL_RESULT missing responses", M_PREFIX, K_CLIENT_MESSAGE_ERROR),
+
+	/* tools */
+	ROW("Processing tool call", M_PREFIX, K_TOOL_CALL),
+	ROW("Tool execution failed: ", M_PREFIX, K_TOOL_FAILED),
+	ROW("Tool validation failed: ", M_PREFIX, K_TOOL_FAILED),
+	ROW("Failed to send tool results", M_PREFIX, K_TOOL_FAILED),
+	ROW("Failed to forward tool responses", M_PREFIX, K_TOOL_FAILED),
+	ROW("Client or session is undefined", M_PREFIX, K_TOOL_FAILED),
+	/* relay before d58db7e */
+	ROW("Unknown tool: ", M_PREFIX, K_TOOL_FAILED),
+
+	/* the config built at connect: the lines name no connection */
+	ROW("[config-builder] Invalid function name format", M_PREFIX,
+	    K_CONFIG_WARNING),
+	ROW("[config-builder] Function name too long", M_PREFIX,
+	    K_CONFIG_WARNING),
+	/* both wordings, before and after 62ede8c */
+	ROW("[config-builder] No valid function declarations", M_PREFIX,
+	    K_CONFIG_WARNING),
+	ROW("[config-builder] Error building tools config", M_PREFIX,
+	    K_CONFIG_WARNING),
+	ROW("System instruction truncated", M_PREFIX, K_CONFIG_WARNING),
+
+	/* the relay itself */
+	ROW("CRITICAL: ConnectionState missing", M_PREFIX, K_STATE_MISSING),
+	/* relay ff01a37 to a172b1a */
+	ROW("ConnectionState missing", M_PREFIX, K_STATE_MISSING),
+	ROW("ConnectionState was missing", M_PREFIX, K_STATE_MISSING),
+	ROW("[Rate Limiter] ConnectionState missing", M_PREFIX,
+	    K_STATE_MISSING),
 	ROW("UNCAUGHT_EXCEPTION", M_PREFIX, K_UNCAUGHT),
+	ROW("UNHANDLED_REJECTION", M_PREFIX, K_UNCAUGHT),
+	ROW("Server error", M_PREFIX, K_SERVER_ERROR),
+	ROW("Failed to start server", M_PREFIX, K_SERVER_ERROR),
+	ROW(" is already in use", M_SUFFIX, K_SERVER_ERROR),
+	/* the advice printed after "Port N is already in use" */
+	ROW("Please kill the existing process", M_PREFIX, K_RELAY_NOTE),
+	ROW("WebSocket server listening", M_PREFIX, K_SERVER_START),
+	ROW("WebSocket server is ready and listening", M_PREFIX,
+	    K_SERVER_START),
+	/* both wordings, before and after ff01a37 */
+	ROW("Server setup complete", M_PREFIX, K_SERVER_START),
+	ROW("Rejected connection from unauthorized origin", M_PREFIX,
+	    K_ORIGIN_REJECTED),
+	ROW("SSL certificates not found", M_PREFIX, K_STARTUP_WARNING),
+	ROW("GEMINI_LIVE_MODEL is not an audio-capable model", M_PREFIX,
+	    K_STARTUP_WARNING),
+	ROW("Failed to initialize service account", M_PREFIX,
+	    K_STARTUP_WARNING),
+	ROW("Service account file not found", M_PREFIX, K_STARTUP_WARNING),
+
+	/*
+	 * The non-fatal failures of context, orchestrator and persistence:
+	 * every other "Failed to ..." (a new one of a later relay too) and
+	 * the few worded otherwise.
+	 */
+	ROW("Voice orchestrator sync failed", M_PREFIX, K_SIDE_FAILURE),
+	/* relay before 615a52f */
+	ROW("Voice orchestrator API call failed", M_PREFIX, K_SIDE_FAILURE),
+	ROW("Orchestrator sync failed", M_PREFIX, K_SIDE_FAILURE),
+	ROW("Final orchestrator sync failed", M_PREFIX, K_SIDE_FAILURE),
+	ROW("Visual trigger injection failed", M_PREFIX, K_SIDE_FAILURE),
+	ROW("Unable to disable socket delay", M_PREFIX, K_SIDE_FAILURE),
+	ROW("Failed ", M_PREFIX, K_SIDE_FAILURE),
 };
 
 #undef ROW
 
 #define KIND_ROW(k, name, role, fact, live, flags, label, fields) \
 	[k] = { name, role, fact, live, flags, label, fields },
-static const struct kind_info classify_kinds[K__COUNT] = {
+const struct kind_info classify_kinds[K__COUNT] = {
 	KIND_LIST(KIND_ROW)
 };
 #undef KIND_ROW
@@ -160,13 +271,19 @@ classify_message(const char *msg, size_t len)
 	return K_OTHER;
 }
 
-/* What kind means; an out-of-range kind is K_OTHER. */
-const struct kind_info *
-classify_kind(int kind)
+/*
+ * The catalogue's row i, for tests: its text, how it matches (0 prefix, 1
+ * suffix, 2 contains) and its kind.  0 past the last row.
+ */
+int
+classify_row(size_t i, const char **text, int *how, int *kind)
 {
-	if (kind < 0 || kind >= K__COUNT)
-		kind = K_OTHER;
-	return &classify_kinds[kind];
+	if (i >= sizeof classify_table / sizeof classify_table[0])
+		return 0;
+	*text = classify_table[i].text;
+	*how = (int)classify_table[i].how;
+	*kind = (int)classify_table[i].kind;
+	return 1;
 }
 
 const char *
@@ -204,6 +321,9 @@ classify_store_kinds(sqlite3 *db, char **cause)
 	    " attributable INTEGER NOT NULL,"
 	    " label TEXT, fields TEXT, strong INTEGER NOT NULL,"
 	    " show_code INTEGER NOT NULL, paired INTEGER NOT NULL);"
+	    /* or SQLite builds an automatic index per look-up by fact */
+	    "CREATE INDEX IF NOT EXISTS temp.kinds_fact ON kinds (fact);"
+	    "CREATE INDEX IF NOT EXISTS temp.kinds_live ON kinds (live);"
 	    "DELETE FROM temp.kinds", NULL, NULL, &err) != SQLITE_OK)
 		goto out;
 	if (sqlite3_prepare_v2(db, "INSERT INTO temp.kinds VALUES (?1, ?2,"

@@ -77,6 +77,7 @@ int	 time_parse_iso_cached(struct time_cache *, const char *, size_t,
 	    int64_t *);
 int	 time_parse_clock(const char *, size_t, int64_t *);
 int	 time_parse_arg(const char *, int64_t, int64_t *);
+int	 time_is_clock_only(int64_t);
 void	 time_format_iso(int64_t, char *, size_t);
 void	 time_format_clock(int64_t, char *, size_t);
 void	 time_format_delta(int64_t, char *, size_t);
@@ -268,6 +269,47 @@ enum kind_live {
 	X(K_SAFE_SEND, "safe_send", ROLE_NOISE, FACT_NONE, LIVE_NO, \
 	    KF_RELAY, NULL, NULL) \
 	X(K_UNCAUGHT, "uncaught", ROLE_FAILURE, FACT_NONE, LIVE_NO, \
+	    KF_RELAY, NULL, NULL) \
+	X(K_STOP, "stop", ROLE_MILESTONE, FACT_NONE, LIVE_NO, 0, \
+	    "browser asked to stop", NULL) \
+	X(K_SERVER_START, "server_start", ROLE_MILESTONE, FACT_NONE, LIVE_NO, \
+	    KF_RELAY, "relay started", NULL) \
+	X(K_SERVER_ERROR, "server_error", ROLE_FAILURE, FACT_NONE, LIVE_NO, \
+	    KF_RELAY, NULL, NULL) \
+	X(K_HANDLER_ERROR, "handler_error", ROLE_FAILURE, FACT_NONE, \
+	    LIVE_NO, KF_STRONG, "relay exception in the Live API message " \
+	    "handler", NULL) \
+	X(K_API_KEY_MISSING, "api_key_missing", ROLE_FAILURE, FACT_NONE, \
+	    LIVE_NO, KF_RELAY | KF_STRONG, "no Gemini API key", NULL) \
+	X(K_SEND_FAILED, "send_failed", ROLE_FAILURE, FACT_NONE, LIVE_NO, \
+	    KF_FOLD | KF_RUN_JSON, NULL, NULL) \
+	X(K_INPUT_REJECTED, "input_rejected", ROLE_FAILURE, FACT_NONE, \
+	    LIVE_NO, KF_FOLD | KF_RUN_JSON, NULL, NULL) \
+	X(K_CLIENT_MESSAGE_ERROR, "client_message_error", ROLE_FAILURE, \
+	    FACT_NONE, LIVE_NO, KF_FOLD | KF_RUN_JSON, NULL, NULL) \
+	X(K_TOOL_CALL, "tool_call", ROLE_MILESTONE, FACT_NONE, LIVE_NO, 0, \
+	    "tool call", "tools") \
+	X(K_TOOL_FAILED, "tool_failed", ROLE_FAILURE, FACT_NONE, LIVE_NO, \
+	    KF_STRONG, "tool failed", NULL) \
+	X(K_CONFIG_WARNING, "config_warning", ROLE_FAILURE, FACT_NONE, \
+	    LIVE_NO, KF_RELAY, NULL, NULL) \
+	X(K_STATE_MISSING, "state_missing", ROLE_FAILURE, FACT_NONE, LIVE_NO, \
+	    KF_STRONG, "ConnectionState missing (a relay bug)", NULL) \
+	X(K_SIDE_FAILURE, "side_failure", ROLE_FAILURE, FACT_NONE, LIVE_NO, \
+	    0, NULL, NULL) \
+	X(K_CLIENT_LEFT, "client_left", ROLE_FAILURE, FACT_NONE, LIVE_NO, 0, \
+	    "browser gone before the session was ready", NULL) \
+	X(K_ERROR_UNDELIVERED, "error_undelivered", ROLE_CONSEQUENCE, \
+	    FACT_NONE, LIVE_NO, 0, NULL, NULL) \
+	X(K_WS_ERROR, "ws_error", ROLE_FAILURE, FACT_NONE, LIVE_NO, 0, \
+	    "browser socket error", NULL) \
+	X(K_SEND_DROPPED, "send_dropped", ROLE_FAILURE, FACT_NONE, LIVE_NO, \
+	    KF_RELAY | KF_FOLD | KF_RUN_JSON, NULL, NULL) \
+	X(K_ORIGIN_REJECTED, "origin_rejected", ROLE_FAILURE, FACT_NONE, \
+	    LIVE_NO, KF_RELAY | KF_FOLD | KF_RUN_JSON, NULL, NULL) \
+	X(K_STARTUP_WARNING, "startup_warning", ROLE_FAILURE, FACT_NONE, \
+	    LIVE_NO, KF_RELAY, NULL, NULL) \
+	X(K_RELAY_NOTE, "relay_note", ROLE_NOISE, FACT_NONE, LIVE_NO, \
 	    KF_RELAY, NULL, NULL)
 
 #define KIND_ENUM(k, name, role, fact, live, flags, label, fields) k,
@@ -286,8 +328,19 @@ struct kind_info {
 	const char	*label;
 	const char	*fields;	/* space-separated JSON keys, or NULL */
 };
+extern const struct kind_info classify_kinds[K__COUNT];
 int	 classify_message(const char *, size_t);
-const struct kind_info *classify_kind(int);
+int	 classify_row(size_t, const char **, int *, int *);
+
+/*
+ * What kind means; an out-of-range kind is K_OTHER.  Inline: runs.c and
+ * connsum.c ask for every line.
+ */
+static inline const struct kind_info *
+classify_kind(int kind)
+{
+	return &classify_kinds[kind >= 0 && kind < K__COUNT ? kind : K_OTHER];
+}
 const char *classify_kind_name(int);
 int	 classify_kind_attributable(int);
 int	 classify_store_kinds(struct sqlite3 *, char **);

@@ -286,7 +286,7 @@ parse_options(int argc, char **argv, struct options *o)
 			o->quiet = 1;
 			break;
 		case 'v':
-			log_verbose = 1;
+			log_verbose++;
 			break;
 		case 'h':
 			usage(stdout);

@@ -24,6 +24,9 @@
 #define REPORT_MAX_EVIDENCE	6	/* lines per finding */
 #define REPORT_MAX_RAW		400	/* bytes of an evidence line */
 
+#define REPORT_XSTR(x)		#x
+#define REPORT_STR(x)		REPORT_XSTR(x)
+
 struct report {
 	struct store	*store;
 	sqlite3		*db;
@@ -223,6 +226,8 @@ report_time(struct report *r, int64_t ts)
 
 	time_format_iso(ts, t, sizeof t);
 	buf_adds(r->out, t);
+	if (time_is_clock_only(ts))
+		buf_adds(r->out, " (date unknown)");
 }
 
 static void
@@ -404,9 +409,24 @@ report_milestone(struct report *r, sqlite3_stmt *st)
 }
 
 /*
- * A connection's milestones (the kinds with a timeline label), each with
- * the words of the most severe finding that starts at it, and the findings
- * with words of their own that start elsewhere (bursts of warnings).
+ * The milestones (the lines of kinds with a timeline label) of every
+ * connection with a section, found in one pass per kind: a look-up per
+ * connection and kind cost more than the rest of the report.  The + keeps
+ * SQLite from looking each connection up in events_kind.
+ */
+static const char report_milestones_sql[] =
+	"DROP TABLE IF EXISTS temp.timeline_events;"
+	"CREATE TEMP TABLE timeline_events (conn TEXT, id INTEGER,"
+	" PRIMARY KEY (conn, id)) WITHOUT ROWID;"
+	"INSERT INTO timeline_events SELECT e.conn, e.id"
+	" FROM kinds AS k CROSS JOIN ev AS e ON e.kind = k.kind"
+	" WHERE k.label IS NOT NULL AND +e.conn IN (SELECT conn FROM findings"
+	"  WHERE severity_rank > 0)";
+
+/*
+ * A connection's milestones (timeline_events), each with the words of the
+ * most severe finding that starts at it, and the findings with words of
+ * their own that start elsewhere (bursts of warnings).
  */
 static const char report_timeline_sql[] =
 	"SELECT e.ts, e.id, e.kind, k.label,"
@@ -418,12 +438,13 @@ static const char report_timeline_sql[] =
 	"   WHERE pos > 0 ORDER BY pos LIMIT 1) END,"
 	" i.path, e.line, e.attributed, v.timeline, k.strong, k.paired,"
 	" v.severity_rank"
-	" FROM ev AS e JOIN kinds AS k ON k.kind = e.kind"
+	" FROM timeline_events AS t JOIN events AS e ON e.id = t.id"
+	" JOIN kinds AS k ON k.kind = e.kind"
 	" JOIN inputs AS i ON i.id = e.input_id"
 	" LEFT JOIN findings AS v ON v.id = (SELECT f.id FROM findings AS f"
 	"  WHERE f.anchor_event = e.id AND f.timeline IS NOT NULL"
 	"  ORDER BY f.severity_rank DESC, f.id LIMIT 1)"
-	" WHERE e.conn = ?1 AND k.label IS NOT NULL"
+	" WHERE t.conn = ?1"
 	" UNION ALL"
 	" SELECT f.first_ts, f.anchor_event, 'finding', f.timeline,"
 	"  NULL, NULL, i.path, e.line, 0, NULL, 0, 0, NULL"
@@ -615,52 +636,58 @@ report_chain_item(struct report *r, sqlite3_stmt *st, const char *lead)
 	buf_adds(r->out, ")\n");
 }
 
+/*
+ * A connection's findings, its causal chain and what to check next, from
+ * one walk over its root findings: the chain and the advice are written to
+ * buffers of their own as the walk goes, and appended after it.
+ */
 static void
 report_connection_findings(struct report *r, const char *conn)
 {
 	sqlite3_stmt	*roots, *cons;
+	struct buf	*out = r->out, chain, next;
 
 	roots = report_cached(r, &r->roots, report_roots_sql);
 	cons = report_cached(r, &r->consequences, report_consequences_sql);
 	if (roots == NULL || cons == NULL)
 		return;
 	sqlite3_bind_text(roots, 1, conn, -1, SQLITE_TRANSIENT);
+	buf_init(&chain);
+	buf_init(&next);
 
-	buf_adds(r->out, "### Findings\n\n");
+	buf_adds(out, "### Findings\n\n");
 	while (report_step(r, roots)) {
 		report_finding(r, roots, "");
-		if (!sqlite3_column_int(roots, 10))
-			continue;
-		sqlite3_bind_int64(cons, 1, sqlite3_column_int64(roots, 0));
-		while (report_step(r, cons))
-			report_finding(r, cons, "Consequence: ");
-		sqlite3_reset(cons);
-	}
-
-	sqlite3_reset(roots);
-	buf_adds(r->out, "### Causal chain\n\n");
-	while (report_step(r, roots)) {
+		r->out = &chain;
 		report_chain_item(r, roots, "- Cause: ");
+		if (col_text(roots, 4) != NULL && *col_text(roots, 4) != '\0' &&
+		    strcmp(col_text(roots, 2), "INFO") != 0) {
+			r->out = &next;
+			buf_printf(r->out, "- `%s`: ", col_text(roots, 1));
+			report_text(r, col_text(roots, 4));
+			buf_addc(r->out, '\n');
+		}
+		r->out = out;
 		if (!sqlite3_column_int(roots, 10))
 			continue;
 		sqlite3_bind_int64(cons, 1, sqlite3_column_int64(roots, 0));
-		while (report_step(r, cons))
+		while (report_step(r, cons)) {
+			report_finding(r, cons, "Consequence: ");
+			r->out = &chain;
 			report_chain_item(r, cons, "  - Consequence: ");
+			r->out = out;
+		}
 		sqlite3_reset(cons);
 	}
-	buf_addc(r->out, '\n');
-
 	sqlite3_reset(roots);
-	buf_adds(r->out, "### What to check next\n\n");
-	while (report_step(r, roots)) {
-		if (col_text(roots, 4) == NULL || *col_text(roots, 4) == '\0' ||
-		    strcmp(col_text(roots, 2), "INFO") == 0)
-			continue;
-		buf_printf(r->out, "- `%s`: ", col_text(roots, 1));
-		report_text(r, col_text(roots, 4));
-		buf_addc(r->out, '\n');
-	}
-	buf_addc(r->out, '\n');
+
+	buf_adds(out, "### Causal chain\n\n");
+	buf_add(out, chain.data, chain.len);
+	buf_adds(out, "\n### What to check next\n\n");
+	buf_add(out, next.data, next.len);
+	buf_addc(out, '\n');
+	buf_free(&chain);
+	buf_free(&next);
 }
 
 static void
@@ -670,15 +697,24 @@ report_connections(struct report *r)
 	char		*conn;
 	int64_t		 start;
 
+	if (store_exec(r->store, report_milestones_sql, r->cause) != 0) {
+		r->failed = 1;
+		return;
+	}
 	st = report_prepare(r, "SELECT conn, outcome, first_ts, last_ts,"
-	    " events, host, coalesce(connected_ts, first_ts) FROM connections"
-	    " WHERE" REPORT_AFFECTED " ORDER BY first_id");
+	    " events, host, coalesce(connected_ts, min(first_ts,"
+	    " coalesce(connect_call_ts, first_ts))), start_note"
+	    " FROM connections WHERE" REPORT_AFFECTED " ORDER BY first_id");
 	while (report_step(r, st)) {
 		conn = xstrdup(col_text(st, 0));
 		buf_adds(r->out, "## Connection ");
 		report_text(r, conn);
 		buf_adds(r->out, "\n\n**Outcome:** ");
 		report_text(r, col_text(st, 1));
+		if (col_text(st, 7) != NULL) {
+			buf_adds(r->out, ", ");
+			report_text(r, col_text(st, 7));
+		}
 		buf_adds(r->out, " · first seen ");
 		report_time(r, col_ts(st, 2));
 		buf_adds(r->out, " · last seen ");
@@ -733,19 +769,46 @@ report_healthy(struct report *r)
 		buf_addc(r->out, '\n');
 }
 
+/*
+ * The relay's own part: its starts (the relay-wide kinds with a label),
+ * then the findings that belong to no connection: the relay's faults,
+ * origin rejections, lines that named no connection and could not be
+ * given one.
+ */
 static void
-report_other_findings(struct report *r)
+report_relay(struct report *r)
 {
 	sqlite3_stmt	*st;
 	int		 rows = 0;
 
-	st = report_prepare(r, REPORT_FINDINGS_COLS " FROM findings AS f"
-	    " WHERE f.conn IS NULL" REPORT_SEV_ORDER);
+	if (report_scalar(r, "SELECT count(*) FROM findings WHERE conn IS NULL")
+	    == 0)
+		return;
+	buf_adds(r->out, "## The relay, and lines of no connection\n\n");
+	st = report_prepare(r, "SELECT e.ts, k.label, i.path, e.line"
+	    " FROM kinds AS k CROSS JOIN ev AS e ON e.kind = k.kind"
+	    " JOIN inputs AS i ON i.id = e.input_id"
+	    " WHERE k.relay AND k.label IS NOT NULL ORDER BY e.id LIMIT "
+	    REPORT_STR(REPORT_MAX_TIMELINE));
 	while (report_step(r, st)) {
 		if (rows++ == 0)
-			buf_adds(r->out, "## Findings without a connection\n\n");
-		report_finding(r, st, "");
+			buf_adds(r->out, "| time | what | line |\n"
+			    "| --- | --- | --- |\n");
+		buf_adds(r->out, "| ");
+		report_time(r, col_ts(st, 0));
+		buf_adds(r->out, " | ");
+		report_text(r, col_text(st, 1));
+		buf_adds(r->out, " | ");
+		report_text(r, col_text(st, 2));
+		buf_printf(r->out, ":%lld |\n", sqlite3_column_int64(st, 3));
 	}
+	sqlite3_finalize(st);
+	if (rows > 0)
+		buf_addc(r->out, '\n');
+	st = report_prepare(r, REPORT_FINDINGS_COLS " FROM findings AS f"
+	    " WHERE f.conn IS NULL" REPORT_SEV_ORDER);
+	while (report_step(r, st))
+		report_finding(r, st, "");
 	sqlite3_finalize(st);
 }
 
@@ -814,7 +877,7 @@ report_verdict(struct report *r)
 {
 	sqlite3_stmt	*st;
 	char		*sql;
-	int64_t		 conns, affected;
+	int64_t		 conns, affected, relay;
 
 	st = report_prepare(r, "SELECT count(*), coalesce(sum(lines), 0),"
 	    " coalesce(sum(events), 0) FROM inputs");
@@ -831,6 +894,20 @@ report_verdict(struct report *r)
 	    REPORT_AFFECTED);
 	buf_printf(r->out, "%lld connection%s, %lld with problems.\n\n",
 	    (long long)conns, conns == 1 ? "" : "s", (long long)affected);
+	relay = report_scalar(r, "SELECT count(*) FROM findings"
+	    " WHERE conn IS NULL AND severity_rank > 0");
+	if (relay > 0)
+		buf_printf(r->out, "%lld finding%s of the relay itself or of "
+		    "lines that name no connection (\"The relay, and lines "
+		    "of no connection\" below).\n\n", (long long)relay,
+		    relay == 1 ? "" : "s");
+	if (conns > 0 &&
+	    report_scalar(r, "SELECT info_lines FROM window_levels") == 0)
+		buf_adds(r->out, "The log holds no INFO lines (a relay in "
+		    "production prints WARN and ERROR only), so connects, "
+		    "opens and ready sessions are not in it: where a "
+		    "connection's 30 s timer line is, its connect is put 30 s "
+		    "before it.\n\n");
 	if (affected == 0)
 		return;
 	if (affected > REPORT_MAX_VERDICTS) {
@@ -888,7 +965,7 @@ report_markdown(struct store *s, struct buf *out, struct output *dst,
 	report_inputs(&r);
 	report_summary(&r);
 	report_connections(&r);
-	report_other_findings(&r);
+	report_relay(&r);
 	report_healthy(&r);
 	sqlite3_finalize(r.timeline);
 	sqlite3_finalize(r.evidence);

@@ -252,7 +252,8 @@ jr_sessions(struct jreport *jr)
 	st = jr_prepare(jr, "SELECT conn, first_ts, last_ts, events,"
 	    " live_seen, close_code, close_reason, outcome, host,"
 	    " connected_ts, connect_call_ts, opened_ts, ready_ts, close_ts,"
-	    " timeout_ts, disconnect_ts FROM connections ORDER BY first_id");
+	    " timeout_ts, disconnect_ts, connect_inferred, start_note"
+	    " FROM connections ORDER BY first_id");
 	while (jr_step(jr, st)) {
 		o = json_object();
 		json_object_set_new(o, "connection_id",
@@ -274,6 +275,9 @@ jr_sessions(struct jreport *jr)
 		json_object_set_new(o, "closed", jr_col_time(st, 13));
 		json_object_set_new(o, "timeout_line", jr_col_time(st, 14));
 		json_object_set_new(o, "disconnected", jr_col_time(st, 15));
+		json_object_set_new(o, "connect_call_inferred",
+		    json_boolean(sqlite3_column_int(st, 16)));
+		json_object_set_new(o, "start_note", jr_col_string(jr, st, 17));
 		jr_element(jr, o);
 	}
 	sqlite3_finalize(st);

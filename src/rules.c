@@ -56,11 +56,12 @@ enum rule_column {
 	COL_CAUSE,
 	COL_EVIDENCE,
 	COL_TIMELINE,
+	COL_ADVICE,		/* the row's own "next", over the header's */
 	COL__COUNT
 };
 static const char *rule_columns[COL__COUNT] = {
 	"connection_id", "first_ts", "last_ts", "count", "summary",
-	"anchor_event", "cause_event", "evidence", "timeline"
+	"anchor_event", "cause_event", "evidence", "timeline", "advice"
 };
 
 /* The message for a result column outside the contract. */
@@ -459,8 +460,13 @@ rule_insert_row(const struct rule *r, sqlite3 *db, sqlite3_stmt *row,
 	    SQLITE_STATIC);
 	sqlite3_bind_int(ins, 3, r->severity);
 	sqlite3_bind_text(ins, 4, r->title, -1, SQLITE_STATIC);
-	sqlite3_bind_text(ins, 5, r->next, -1, SQLITE_STATIC);
-	for (c = 0; c < COL__COUNT; c++) {
+	if (map[COL_ADVICE] >= 0 &&
+	    sqlite3_column_type(row, map[COL_ADVICE]) != SQLITE_NULL)
+		sqlite3_bind_value(ins, 5, sqlite3_column_value(row,
+		    map[COL_ADVICE]));
+	else
+		sqlite3_bind_text(ins, 5, r->next, -1, SQLITE_STATIC);
+	for (c = 0; c < COL_ADVICE; c++) {
 		if (map[c] < 0)
 			sqlite3_bind_null(ins, 6 + c);
 		else

@@ -90,6 +90,7 @@ CREATE TEMP TABLE IF NOT EXISTS connections (
 	connected_ts	INTEGER,
 	start_ts	INTEGER,
 	connect_call_ts	INTEGER,
+	connect_inferred INTEGER NOT NULL DEFAULT 0,
 	opened_ts	INTEGER,
 	ready_ts	INTEGER,
 	live_seen	INTEGER,
@@ -100,7 +101,8 @@ CREATE TEMP TABLE IF NOT EXISTS connections (
 	timeout_ts	INTEGER,
 	failed_error	TEXT,
 	disconnect_ts	INTEGER,
-	outcome		TEXT
+	outcome		TEXT,
+	start_note	TEXT
 );
 
 CREATE TEMP TABLE IF NOT EXISTS findings (

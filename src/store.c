@@ -230,6 +230,31 @@ store_check_version(struct store *s, char **cause)
 }
 
 /*
+ * -vv: each statement's time, and where it starts, for finding the slow
+ * one among the analysis, the rules and the report.
+ */
+static int
+store_profile(unsigned type, void *arg, void *stmt, void *ns)
+{
+	const char	*sql;
+	size_t		 n;
+
+	(void)arg;
+	if (type != SQLITE_TRACE_PROFILE ||
+	    (sql = sqlite3_sql(stmt)) == NULL)
+		return 0;
+	sql += strspn(sql, " \t\n");
+	while (sql[0] == '-' && sql[1] == '-') {
+		sql += strcspn(sql, "\n");
+		sql += strspn(sql, " \t\n");
+	}
+	n = strcspn(sql, "\n");
+	log_debug("sql %.3f ms: %.*s", *(sqlite3_int64 *)ns / 1e6,
+	    (int)(n > 100 ? 100 : n), sql);
+	return 0;
+}
+
+/*
  * Open the database at path, or a temporary one for NULL, and make sure
  * the schema is there.  NULL and *cause on failure.
  */
@@ -255,6 +280,9 @@ store_open(const char *path, char **cause)
 		goto fail;
 	}
 	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+	if (log_verbose > 1)
+		sqlite3_trace_v2(s->db, SQLITE_TRACE_PROFILE, store_profile,
+		    NULL);
 	sqlite3_extended_result_codes(s->db, 1);
 	/*
 	 * Pages of 16 KiB, for a new database (an existing one keeps its

@@ -280,6 +280,17 @@ time_parse_arg(const char *s, int64_t now, int64_t *out)
 	return 0;
 }
 
+/*
+ * Whether ms is a time of day read without a date (a pasted "[12:05:50.308Z]
+ * ..." line): the parser keeps it as that time on 1970-01-01, a day no
+ * relay log is from.
+ */
+int
+time_is_clock_only(int64_t ms)
+{
+	return ms >= 0 && ms < 86400000;
+}
+
 void
 time_format_iso(int64_t ms, char *out, size_t size)
 {
@@ -288,6 +299,10 @@ time_format_iso(int64_t ms, char *out, size_t size)
 
 	if (ms == TS_NONE) {
 		snprintf(out, size, "-");
+		return;
+	}
+	if (time_is_clock_only(ms)) {
+		time_format_clock(ms, out, size);
 		return;
 	}
 	days = ms / 86400000;

@@ -1,53 +1,33 @@
 -- id: connect_timeout
 -- severity: error
 -- title: Live API connect timed out
--- description: "Live API connection timeout after 30s" for a connect attempt
---   whose Live API socket showed no sign of opening before the line: no
---   opened, established or ready line, no session close, no frame warning
---   with "isSessionReady":true. The relay prints the line 30 s after every
---   connect call and never clears the timer, so with any such sign it is a
---   stale timer (see stale_timeout), not a failed connect.
+-- description: "Live API connection timeout after 30s" that the relay
+--   followed at once with "Live API connection failed" (both ERROR, so in
+--   production logs too): the connect really timed out. The failure is the
+--   root cause (connect_failed, with its error code); this line is linked
+--   under it. A timer line with no such failure after it is a stale timer
+--   (stale_timeout) or, where the log ends too soon, undecided
+--   (timeout_undecided): the relay never clears the timer.
 -- next: Check the relay's outbound network to the Live API, the API key
 --   and quota, and that the model name exists for the Live API.
-WITH unopened AS (
-    SELECT *
-    FROM timeout_lines
-    WHERE sign_id IS NULL
-)
-SELECT u.conn AS connection_id,
-       u.ts AS first_ts,
-       u.ts AS last_ts,
+SELECT t.conn AS connection_id,
+       t.ts AS first_ts,
+       t.ts AS last_ts,
        1 AS count,
-       'The Live API connect'
-           || CASE WHEN a.ts IS NOT NULL AND u.ts IS NOT NULL
-                   THEN printf(' called at %s',
+       'The 30 s connect timer fired before the Live API socket opened'
+           || CASE WHEN a.ts IS NOT NULL
+                   THEN printf(' (connect called at %s)',
                                strftime('%H:%M:%fZ', a.ts / 1000.0,
                                         'unixepoch'))
                    ELSE '' END
-           || ' never opened its socket: no open, ready or close line and'
-           || ' no frame from a ready session before the 30 s timeout.'
-           || coalesce(' The relay then reported the connect failed ('
-                       || f.reason || ').', '')
-           || ' Check the network path to the Live API, the API key and'
-           || ' quota, and the model name.' AS summary,
-       u.id AS anchor_event,
-       NULL AS cause_event,
+           || ', and the relay reported the connect failed at once.'
+               AS summary,
+       t.id AS anchor_event,
+       t.failed_id AS cause_event,
        'the connect timed out' AS timeline,
-       trim(coalesce(nullif(u.attempt_id, 0) || ' ', '') || u.id
-            || coalesce(' ' || f.id, '')) AS evidence
-FROM unopened AS u
-LEFT JOIN ev AS a ON a.id = u.attempt_id
-LEFT JOIN (
-    SELECT x.id,
-           x.conn,
-           coalesce(json_extract(x.json, '$.errorCode'), x.message)
-               AS reason
-    FROM ev AS x
-    WHERE x.kind IN (SELECT kind FROM kinds WHERE fact = 'connect_failed')
-) AS f ON f.conn = u.conn
-      AND f.id = (SELECT min(y.id)
-                  FROM ev AS y
-                  WHERE y.conn = u.conn
-                    AND y.kind IN (SELECT kind FROM kinds WHERE fact = 'connect_failed')
-                    AND y.id > u.id)
-ORDER BY u.id;
+       trim(coalesce(nullif(t.attempt_id, 0) || ' ', '') || t.id || ' '
+            || t.failed_id) AS evidence
+FROM timeout_lines AS t
+LEFT JOIN ev AS a ON a.id = t.attempt_id
+WHERE t.failed_id IS NOT NULL
+ORDER BY t.id;

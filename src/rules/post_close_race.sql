@@ -21,11 +21,10 @@ WITH rejected AS (
            (SELECT max(c.id)
             FROM ev AS c
             WHERE c.kind IN (SELECT kind FROM kinds WHERE fact = 'closed')
-              AND c.conn = r.conn
+              AND c.conn IS r.conn
               AND c.id < r.id) AS close_id
     FROM ev AS r
     WHERE r.kind IN (SELECT kind FROM kinds WHERE fact = 'rejected')
-      AND r.conn IS NOT NULL
 ),
 per_conn AS (
     SELECT conn,
