@@ -1945,7 +1945,8 @@ conn_turn(int slot, int64_t t, enum turn_step step)
 			    c->tool_fail == 2 ? "false" : "true",
 			    c->tool_fail == 2 ? "false" : "true");
 		}
-		if (!c->live || c->tool_fail == 3) {
+		/* after a close, ws drops the send without an error */
+		if (c->tool_fail == 3) {
 			emit(t, LV_ERROR, "Failed to send tool results", c,
 			    "," ERR_FMT, ERR_ARGS(&f_tool_send));
 		} else {
