@@ -121,7 +121,8 @@ CREATE TEMP TABLE IF NOT EXISTS findings (
 	cause_event	INTEGER,
 	caused_by	INTEGER REFERENCES findings(id),
 	evidence	TEXT,
-	timeline	TEXT	-- the rule's words for its anchor event
+	timeline	TEXT,	-- the rule's words for its anchor event
+	side		TEXT	-- google, relay, browser, network, config
 );
 
 -- The report looks findings up by connection (in its order: severity,

@@ -1,5 +1,6 @@
 -- id: close_1007
 -- severity: error
+-- side: config
 -- title: Live API session closed with 1007 (invalid argument)
 -- description: The Live API closed the session with code 1007, "Request
 --   contains an invalid argument.": it rejected the session setup. Usually an
