@@ -178,10 +178,14 @@ static const char diag_features_sql[] =
 	"  JOIN s ON s.conn = a.conn GROUP BY a.attribute),"
 	" counts AS (SELECT a.attribute, a.value, sum(s.failed) AS fc,"
 	"  sum(1 - s.failed) AS hc FROM session_attrs AS a"
-	"  JOIN s ON s.conn = a.conn GROUP BY a.attribute, a.value)"
+	"  JOIN s ON s.conn = a.conn GROUP BY a.attribute, a.value),"
+	/* a session may have several config keys or MIME types */
+	" multi AS (SELECT DISTINCT attribute FROM session_attrs"
+	"  GROUP BY conn, attribute HAVING count(*) > 1)"
 	" SELECT c.attribute, c.value, c.fc, k.ft, c.hc, k.ht,"
+	"  CASE WHEN c.attribute NOT IN (SELECT attribute FROM multi) THEN"
 	"  (SELECT h.value FROM counts AS h WHERE h.attribute = c.attribute"
-	"   ORDER BY h.hc DESC, h.value LIMIT 1)"
+	"   ORDER BY h.hc DESC, h.value LIMIT 1) END"
 	" FROM counts AS c JOIN known AS k ON k.attribute = c.attribute"
 	" WHERE k.ft > 0 AND k.ht > 0 AND c.fc > 0"
 	" ORDER BY c.attribute, c.value";
