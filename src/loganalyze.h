@@ -582,6 +582,7 @@ void	 md_escape_cell(struct buf *, const char *, size_t);
 
 /* report_compare.c */
 extern const char report_compare_sql[];
+extern const char report_compare_attrs_sql[];
 int	 report_compare_prepare(struct store *, struct ruleset *, int64_t,
 	    int64_t, char **);
 int	 report_compare(struct store *, struct buf *, char **);

@@ -218,6 +218,20 @@ jr_compare(struct jreport *jr)
 	}
 	sqlite3_finalize(st);
 	json_object_set_new(c, "rules", a);
+	a = json_array();
+	st = jr_prepare(jr, report_compare_attrs_sql);
+	while (jr_step(jr, st)) {
+		o = json_object();
+		json_object_set_new(o, "attribute", jr_col_string(jr, st, 0));
+		json_object_set_new(o, "value", jr_col_string(jr, st, 1));
+		json_object_set_new(o, "sessions_before", jr_col_int(st, 2));
+		json_object_set_new(o, "of_before", jr_col_int(st, 3));
+		json_object_set_new(o, "sessions", jr_col_int(st, 4));
+		json_object_set_new(o, "of", jr_col_int(st, 5));
+		json_array_append_new(a, o);
+	}
+	sqlite3_finalize(st);
+	json_object_set_new(c, "changes", a);
 	return c;
 }
 
@@ -376,14 +390,15 @@ report_json(struct store *s, struct buf *out, struct output *dst,
 	run_inputs = jr_run_inputs(&jr);
 	if (run_inputs != NULL)
 		jr_member(&jr, "run_inputs", run_inputs);
-	compare = jr_compare(&jr);
-	if (compare != NULL)
-		jr_member(&jr, "compare", compare);
-	jr_member(&jr, "samples", jr_samples(&jr));
+	/* the comparison reads the diagnosis's tables too */
 	if ((d = diagnosis_build(s, cause)) == NULL) {
 		buf_free(&jr.tmp);
 		return -1;
 	}
+	compare = jr_compare(&jr);
+	if (compare != NULL)
+		jr_member(&jr, "compare", compare);
+	jr_member(&jr, "samples", jr_samples(&jr));
 	jr_member(&jr, "summary", diagnosis_json_summary(d));
 	jr_member(&jr, "diagnosis", diagnosis_json(d));
 	diagnosis_free(d);
