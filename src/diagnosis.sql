@@ -38,31 +38,33 @@ CREATE TEMP TABLE IF NOT EXISTS session_attrs (
 ) WITHOUT ROWID;
 DELETE FROM session_attrs;
 
--- the connect: the model, and each key of the config it sent
+-- Each line is read once: the rows of a 1M-line log are spread over its
+-- pages, and a look-up per attribute read the same rows again.
+-- the connect: the model, each key of the config it sent, the whole list
+-- (so that "the same config" can be said)
+WITH calls AS MATERIALIZED (
+    SELECT e.conn, e.fact, e.json
+    FROM evk AS e
+    WHERE e.fact IN ('connecting', 'connect_call')
+      AND e.conn IS NOT NULL
+)
 INSERT OR IGNORE INTO session_attrs
-SELECT e.conn, 'model', json_extract(e.json, '$.model')
-FROM evk AS e
-WHERE e.fact IN ('connecting', 'connect_call')
-  AND e.conn IS NOT NULL
-  AND json_extract(e.json, '$.model') IS NOT NULL;
-
-INSERT OR IGNORE INTO session_attrs
-SELECT e.conn, 'config_key', j.value
-FROM evk AS e, json_each(e.json, '$.configKeys') AS j
-WHERE e.fact = 'connect_call'
-  AND e.conn IS NOT NULL
-  AND json_type(e.json, '$.configKeys') = 'array';
-
--- the whole key list too, so that "the same config" can be said
-INSERT OR IGNORE INTO session_attrs
-SELECT e.conn, 'config_keys',
+SELECT conn, 'model', json_extract(json, '$.model')
+FROM calls
+WHERE json_extract(json, '$.model') IS NOT NULL
+UNION ALL
+SELECT c.conn, 'config_key', j.value
+FROM calls AS c, json_each(c.json, '$.configKeys') AS j
+WHERE c.fact = 'connect_call'
+  AND json_type(c.json, '$.configKeys') = 'array'
+UNION ALL
+SELECT c.conn, 'config_keys',
        (SELECT group_concat(value, ',')
-        FROM (SELECT j.value FROM json_each(e.json, '$.configKeys') AS j
+        FROM (SELECT j.value FROM json_each(c.json, '$.configKeys') AS j
               ORDER BY j.value))
-FROM evk AS e
-WHERE e.fact = 'connect_call'
-  AND e.conn IS NOT NULL
-  AND json_type(e.json, '$.configKeys') = 'array';
+FROM calls AS c
+WHERE c.fact = 'connect_call'
+  AND json_type(c.json, '$.configKeys') = 'array';
 
 -- the start payload (JSON text inside the JSON), each top-level field;
 -- long text (a system instruction) is cut
@@ -83,40 +85,47 @@ WHERE e.fact = 'start'
 -- the client's audio rate, in bands around the relay's limit of 200
 -- chunks a second: over it when the relay's audio limiter rejected some,
 -- else the frames per second over the span it sent them (a mean: pauses
--- lower it)
+-- lower it), from the sums of connections
 INSERT OR IGNORE INTO session_attrs
-SELECT f.conn,
+SELECT c.conn,
        'audio_rate',
        CASE WHEN EXISTS (SELECT 1 FROM ev AS r
                          WHERE r.kind = 'rate_limit'
-                           AND r.conn = f.conn
+                           AND r.conn = c.conn
                            AND (r.message LIKE '%USER_AUDIO'
                                 OR json_extract(r.json, '$.isAudioChunk')
                                    = 1))
                 THEN 'over 200/s'
-            WHEN f.rate > 100 THEN '100-200/s'
-            WHEN f.rate > 25 THEN '25-100/s'
+            WHEN c.frames * 1000.0 / max(c.frames_last_ts - c.frames_first_ts,
+                                         1000) > 100 THEN '100-200/s'
+            WHEN c.frames * 1000.0 / max(c.frames_last_ts - c.frames_first_ts,
+                                         1000) > 25 THEN '25-100/s'
             ELSE 'under 25/s' END
-FROM (SELECT conn,
-             sum(line_count) * 1000.0
-                 / max(max(coalesce(last_ts, ts)) - min(ts), 1000) AS rate
-      FROM ev
-      WHERE kind = 'frame'
-        AND conn IS NOT NULL
-        AND ts IS NOT NULL
-      GROUP BY conn
-      HAVING sum(line_count) >= 10) AS f;
+FROM connections AS c
+WHERE c.frames >= 10
+  AND c.frames_first_ts IS NOT NULL;
 
--- the MIME types it sent, from every line that names one
+-- the MIME types it sent: what the relay refused or rate-limited, and the
+-- first audio and image chunk it sent on of each connection (a run of them
+-- is one row, and one is enough for the type)
 INSERT OR IGNORE INTO session_attrs
 SELECT e.conn, 'mime', json_extract(e.json, '$.mimeType')
 FROM evk AS e
-WHERE e.kind IN ('rate_limit', 'audio_chunks', 'input_rejected', 'other')
+WHERE e.kind IN ('rate_limit', 'input_rejected')
   AND e.conn IS NOT NULL
-  AND json_extract(e.json, '$.mimeType') IS NOT NULL;
+  AND json_extract(e.json, '$.mimeType') IS NOT NULL
+UNION ALL
+SELECT s.conn, 'mime', json_extract(e.json, '$.mimeType')
+FROM (SELECT conn, min(id) AS id
+      FROM ev
+      WHERE kind IN ('audio_sent', 'image_sent', 'audio_chunks')
+        AND conn IS NOT NULL
+      GROUP BY conn, kind) AS s
+JOIN events AS e ON e.id = s.id
+WHERE json_extract(e.json, '$.mimeType') IS NOT NULL;
 
 -- rate-limited or not, and whether the Live API's setup completed, for
--- every connection
+-- every connection: index look-ups
 INSERT OR IGNORE INTO session_attrs
 SELECT c.conn, 'rate_limited',
        CASE WHEN EXISTS (SELECT 1 FROM ev AS e
@@ -127,11 +136,8 @@ FROM connections AS c;
 INSERT OR IGNORE INTO session_attrs
 SELECT c.conn, 'setup_completed',
        CASE WHEN EXISTS (SELECT 1 FROM ev AS e
-                         WHERE e.kind IN ('ready', 'other')
-                           AND e.conn = c.conn
-                           AND (e.message LIKE '%setup_complete%'
-                                OR e.message LIKE '%after setup completion%'
-                                OR e.message = 'SETUP COMPLETE'))
+                         WHERE e.kind = 'setup_complete'
+                           AND e.conn = c.conn)
             THEN 'yes' ELSE 'no' END
 FROM connections AS c
 WHERE (SELECT info_lines FROM window_levels);
@@ -155,3 +161,55 @@ LEFT JOIN ev AS r ON r.id = (SELECT max(s.id) FROM ev AS s
                              WHERE s.kind = 'server_start'
                                AND s.id < c.first_id)
 WHERE EXISTS (SELECT 1 FROM ev WHERE kind = 'server_start');
+
+-- The counts the diagnosis sets side by side, once for every failure mode:
+-- sessions with each value, and sessions whose lines give the attribute,
+-- by root cause (NULL: the healthy).
+CREATE TEMP TABLE IF NOT EXISTS attr_counts (
+	attribute	TEXT NOT NULL,
+	value		TEXT NOT NULL,
+	root_cause	TEXT,
+	sessions	INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS temp.attr_counts_cause
+	ON attr_counts (root_cause, attribute, value);
+DELETE FROM attr_counts;
+INSERT INTO attr_counts
+SELECT a.attribute, a.value, s.root_cause, count(*)
+FROM session_attrs AS a
+JOIN session_causes AS s ON s.conn = a.conn
+GROUP BY a.attribute, a.value, s.root_cause;
+
+CREATE TEMP TABLE IF NOT EXISTS attr_known (
+	attribute	TEXT NOT NULL,
+	root_cause	TEXT,
+	sessions	INTEGER NOT NULL,
+	multi		INTEGER NOT NULL	-- a session has several values
+);
+CREATE INDEX IF NOT EXISTS temp.attr_known_cause
+	ON attr_known (root_cause, attribute);
+DELETE FROM attr_known;
+INSERT INTO attr_known
+SELECT attribute, root_cause, count(*), max(n) > 1
+FROM (SELECT a.attribute, a.conn, s.root_cause, count(*) AS n
+      FROM session_attrs AS a
+      JOIN session_causes AS s ON s.conn = a.conn
+      GROUP BY a.attribute, a.conn)
+GROUP BY attribute, root_cause;
+
+-- Each session's config in one string (model, config keys, the start
+-- payload's fields that were not cut): "the same config as N healthy
+-- sessions".
+CREATE TEMP TABLE IF NOT EXISTS session_configs (
+	conn		TEXT PRIMARY KEY,
+	config		TEXT NOT NULL
+);
+DELETE FROM session_configs;
+INSERT INTO session_configs
+SELECT conn, group_concat(attribute || '=' || value, ';')
+FROM (SELECT conn, attribute, value
+      FROM session_attrs
+      WHERE attribute IN ('model', 'config_keys')
+         OR (attribute LIKE 'payload.%' AND value NOT LIKE '%...')
+      ORDER BY conn, attribute, value)
+GROUP BY conn;

@@ -193,7 +193,8 @@ enum kind_fact {
 	FACT_TIMEOUT,		/* timeout_ts */
 	FACT_CONNECT_FAILED,	/* failed_error */
 	FACT_DISCONNECT,	/* disconnect_ts */
-	FACT_REJECTED		/* a frame rejected for want of a session */
+	FACT_REJECTED,		/* a frame rejected for want of a session */
+	FACT_FRAME		/* frames, frames_first_ts, frames_last_ts */
 };
 /* Whether a line proves that its session's Live API socket was open. */
 enum kind_live {
@@ -237,7 +238,7 @@ enum kind_live {
 	    LIVE_YES, 0, "connect completed", NULL) \
 	X(K_READY, "ready", ROLE_MILESTONE, FACT_READY, LIVE_YES, KF_PAIRED, \
 	    "session ready", NULL) \
-	X(K_FRAME, "frame", ROLE_NOISE, FACT_NONE, LIVE_NO, KF_FOLD, \
+	X(K_FRAME, "frame", ROLE_NOISE, FACT_FRAME, LIVE_NO, KF_FOLD, \
 	    NULL, NULL) \
 	X(K_AUDIO_CHUNKS, "audio_chunks", ROLE_NOISE, FACT_NONE, LIVE_NO, \
 	    KF_FOLD, NULL, NULL) \
@@ -310,7 +311,13 @@ enum kind_live {
 	X(K_STARTUP_WARNING, "startup_warning", ROLE_FAILURE, FACT_NONE, \
 	    LIVE_NO, KF_RELAY, NULL, NULL) \
 	X(K_RELAY_NOTE, "relay_note", ROLE_NOISE, FACT_NONE, LIVE_NO, \
-	    KF_RELAY, NULL, NULL)
+	    KF_RELAY, NULL, NULL) \
+	X(K_SETUP_COMPLETE, "setup_complete", ROLE_MILESTONE, FACT_NONE, \
+	    LIVE_YES, KF_PAIRED, "Live API setup complete", NULL) \
+	X(K_AUDIO_SENT, "audio_sent", ROLE_NOISE, FACT_NONE, LIVE_NO, \
+	    KF_FOLD | KF_RUN_JSON, NULL, NULL) \
+	X(K_IMAGE_SENT, "image_sent", ROLE_NOISE, FACT_NONE, LIVE_NO, \
+	    KF_FOLD | KF_RUN_JSON, NULL, NULL)
 
 #define KIND_ENUM(k, name, role, fact, live, flags, label, fields) k,
 enum event_kind {

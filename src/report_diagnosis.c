@@ -169,25 +169,20 @@ diag_feature_cmp(const void *a, const void *b)
  * attribute at all, and the value most healthy sessions have.
  */
 static const char diag_features_sql[] =
-	"WITH s AS (SELECT conn, CASE WHEN root_cause = ?1 THEN 1 ELSE 0 END"
-	"  AS failed FROM session_causes"
-	"  WHERE root_cause = ?1 OR root_cause IS NULL),"
-	" known AS (SELECT a.attribute, count(DISTINCT CASE WHEN s.failed"
-	"  THEN a.conn END) AS ft, count(DISTINCT CASE WHEN NOT s.failed"
-	"  THEN a.conn END) AS ht FROM session_attrs AS a"
-	"  JOIN s ON s.conn = a.conn GROUP BY a.attribute),"
-	" counts AS (SELECT a.attribute, a.value, sum(s.failed) AS fc,"
-	"  sum(1 - s.failed) AS hc FROM session_attrs AS a"
-	"  JOIN s ON s.conn = a.conn GROUP BY a.attribute, a.value),"
-	/* a session may have several config keys or MIME types */
-	" multi AS (SELECT DISTINCT attribute FROM session_attrs"
-	"  GROUP BY conn, attribute HAVING count(*) > 1)"
-	" SELECT c.attribute, c.value, c.fc, k.ft, c.hc, k.ht,"
-	"  CASE WHEN c.attribute NOT IN (SELECT attribute FROM multi) THEN"
-	"  (SELECT h.value FROM counts AS h WHERE h.attribute = c.attribute"
-	"   ORDER BY h.hc DESC, h.value LIMIT 1) END"
-	" FROM counts AS c JOIN known AS k ON k.attribute = c.attribute"
-	" WHERE k.ft > 0 AND k.ht > 0 AND c.fc > 0"
+	"SELECT c.attribute, c.value, c.sessions, kf.sessions,"
+	" coalesce(h.sessions, 0), kh.sessions,"
+	" CASE WHEN NOT kf.multi AND NOT kh.multi THEN"
+	"  (SELECT x.value FROM attr_counts AS x WHERE x.root_cause IS NULL"
+	"   AND x.attribute = c.attribute ORDER BY x.sessions DESC, x.value"
+	"   LIMIT 1) END"
+	" FROM attr_counts AS c"
+	" JOIN attr_known AS kf ON kf.root_cause = ?1"
+	"  AND kf.attribute = c.attribute"
+	" JOIN attr_known AS kh ON kh.root_cause IS NULL"
+	"  AND kh.attribute = c.attribute"
+	" LEFT JOIN attr_counts AS h ON h.root_cause IS NULL"
+	"  AND h.attribute = c.attribute AND h.value = c.value"
+	" WHERE c.root_cause = ?1"
 	" ORDER BY c.attribute, c.value";
 
 /*
@@ -195,14 +190,11 @@ static const char diag_features_sql[] =
  * short fields) is that of one of the failed sessions.
  */
 static const char diag_same_config_sql[] =
-	"WITH sig AS (SELECT conn, group_concat(attribute || '=' || value,"
-	"  ';') AS s FROM (SELECT conn, attribute, value FROM session_attrs"
-	"  WHERE (attribute IN ('model', 'config_keys')"
-	"   OR (attribute LIKE 'payload.%' AND value NOT LIKE '%...'))"
-	"  ORDER BY conn, attribute, value) GROUP BY conn)"
-	" SELECT count(*) FROM sig JOIN session_causes AS c USING (conn)"
-	" WHERE c.root_cause IS NULL AND sig.s IN (SELECT g.s FROM sig AS g"
-	"  JOIN session_causes AS f USING (conn) WHERE f.root_cause = ?1)";
+	"SELECT count(*) FROM session_configs AS g"
+	" JOIN session_causes AS c ON c.conn = g.conn"
+	" WHERE c.root_cause IS NULL AND g.config IN (SELECT f.config"
+	"  FROM session_configs AS f JOIN session_causes AS x"
+	"  ON x.conn = f.conn WHERE x.root_cause = ?1)";
 
 static void
 diag_free_mode(struct mode *m)

@@ -101,6 +101,9 @@ CREATE TEMP TABLE IF NOT EXISTS connections (
 	timeout_ts	INTEGER,
 	failed_error	TEXT,
 	disconnect_ts	INTEGER,
+	frames		INTEGER NOT NULL DEFAULT 0,	-- the client's frames
+	frames_first_ts	INTEGER,
+	frames_last_ts	INTEGER,
 	outcome		TEXT,
 	start_note	TEXT
 );
