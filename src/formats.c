@@ -835,6 +835,12 @@ formats_json_time(const char *v, const char *vend, int64_t *ts)
 	len = (size_t)(vend - v);
 	dot = memchr(v, '.', len);
 	p = dot != NULL ? dot : vend;
+	if (p - v == 19 && dot == NULL) {
+		/* nanoseconds: more digits than formats_number takes */
+		if (formats_number(v, 13, ts) != 0 || !formats_is_digit(v[13]))
+			return -1;
+		return formats_number(v + 13, 6, &n);
+	}
 	if (formats_number(v, (size_t)(p - v), &n) != 0)
 		return -1;
 	if (dot != NULL && n < 100000000000LL)
@@ -1440,7 +1446,7 @@ unwrap_cri(struct formats *f, const char *line, size_t len,
 	const char		*end = line + len, *t, *p;
 	int64_t			 ts;
 
-	if ((t = formats_iso_token(line, end, &ts)) == NULL || end - t < 10 ||
+	if ((t = formats_iso_token(line, end, &ts)) == NULL || end - t < 9 ||
 	    (memcmp(t, " stdout ", 8) != 0 && memcmp(t, " stderr ", 8) != 0) ||
 	    (t[8] != 'F' && t[8] != 'P') || (t + 9 < end && t[9] != ' '))
 		return FORMATS_NOFIT;
