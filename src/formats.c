@@ -30,6 +30,7 @@
 #define FORMATS_DAY		86400000LL
 #define FORMATS_HALF_YEAR	(183 * FORMATS_DAY)
 #define FORMATS_MAX_FIELD	(1024 * 1024)	/* binary field, joined line */
+#define FORMATS_ROWS		16		/* formats_table's rows, at most */
 
 /* The journal fields an envelope keeps. */
 enum formats_field {
@@ -102,7 +103,9 @@ struct formats {
 	struct buf		 plain;		/* a line without escapes */
 	struct formats_json	 json;
 	struct formats_entry	 entry;
-	unsigned		 rows[256];	/* by first byte, 1 << row */
+	unsigned char		 rows[256][FORMATS_ROWS + 1]; /* by first
+						    byte: rows, then 0xff */
+	unsigned char		 rows_plain[2];
 };
 
 typedef int (*unwrap_fn)(struct formats *, const char *, size_t,
@@ -789,33 +792,61 @@ unwrap_journal_json(struct formats *f, const char *line, size_t len,
  * names, as RFC 3339 text or a number of seconds, milliseconds,
  * microseconds or nanoseconds since the epoch.
  */
-static const char *const formats_text_keys[] = {
-	"log", "message", "msg", "MESSAGE", "textPayload", "line", "text",
-	NULL
-};
-static const char *const formats_time_keys[] = {
-	"time", "timestamp", "@timestamp", "date", "ts",
-	"__REALTIME_TIMESTAMP", "receiveTimestamp", NULL
-};
-static const char *const formats_host_keys[] = {
-	"host", "hostname", "_HOSTNAME", "instance", NULL
-};
-static const char *const formats_unit_keys[] = {
-	"app_name", "SYSLOG_IDENTIFIER", "_SYSTEMD_UNIT", "container_name",
-	"stream", NULL
+enum formats_jclass {
+	JKEY_TEXT,
+	JKEY_TIME,
+	JKEY_HOST,
+	JKEY_UNIT,
+	JKEY_NESTED
 };
 
-/* 1 + the index of key in keys, or 0. */
+static const struct {
+	const char	*name;
+	size_t		 len;
+	int		 class;		/* enum formats_jclass */
+	int		 rank;		/* within its class, 1 first */
+} formats_json_keys[] = {
+	{ "log", 3, JKEY_TEXT, 1 },
+	{ "message", 7, JKEY_TEXT, 2 },
+	{ "msg", 3, JKEY_TEXT, 3 },
+	{ "MESSAGE", 7, JKEY_TEXT, 4 },
+	{ "textPayload", 11, JKEY_TEXT, 5 },
+	{ "line", 4, JKEY_TEXT, 6 },
+	{ "text", 4, JKEY_TEXT, 7 },
+	{ "time", 4, JKEY_TIME, 1 },
+	{ "timestamp", 9, JKEY_TIME, 2 },
+	{ "@timestamp", 10, JKEY_TIME, 3 },
+	{ "date", 4, JKEY_TIME, 4 },
+	{ "ts", 2, JKEY_TIME, 5 },
+	{ "__REALTIME_TIMESTAMP", 20, JKEY_TIME, 6 },
+	{ "receiveTimestamp", 16, JKEY_TIME, 7 },
+	{ "host", 4, JKEY_HOST, 2 },
+	{ "hostname", 8, JKEY_HOST, 3 },
+	{ "_HOSTNAME", 9, JKEY_HOST, 4 },
+	{ "instance", 8, JKEY_HOST, 5 },
+	{ "app_name", 8, JKEY_UNIT, 2 },
+	{ "SYSLOG_IDENTIFIER", 17, JKEY_UNIT, 3 },
+	{ "_SYSTEMD_UNIT", 13, JKEY_UNIT, 4 },
+	{ "container_name", 14, JKEY_UNIT, 5 },
+	{ "stream", 6, JKEY_UNIT, 6 },
+	{ "jsonPayload", 11, JKEY_NESTED, 1 },
+	{ "fly", 3, JKEY_NESTED, 2 },
+};
+
+/* The entry of formats_json_keys for key, or -1. */
 static int
-formats_rank(const char *const *keys, const char *key, size_t klen)
+formats_json_key(const char *key, size_t klen)
 {
-	int	i;
+	size_t	i;
 
-	for (i = 0; keys[i] != NULL; i++) {
-		if (strlen(keys[i]) == klen && memcmp(keys[i], key, klen) == 0)
-			return i + 1;
+	for (i = 0; i < sizeof formats_json_keys / sizeof formats_json_keys[0];
+	    i++) {
+		if (formats_json_keys[i].len == klen &&
+		    formats_json_keys[i].name[0] == key[0] &&
+		    memcmp(formats_json_keys[i].name, key, klen) == 0)
+			return (int)i;
 	}
-	return 0;
+	return -1;
 }
 
 /* A time value: RFC 3339 text, or a number in any unit since the epoch. */
@@ -879,7 +910,6 @@ formats_json_nested(struct formats *f, const char *key, size_t klen,
     const char *v, const char *vend)
 {
 	struct formats_json	*j = &f->json;
-	int			 rank;
 
 	if (klen == 3 && memcmp(key, "app", 3) == 0 && *v == '{')
 		return formats_json_walk(f, v, (size_t)(vend - v),
@@ -888,9 +918,9 @@ formats_json_nested(struct formats *f, const char *key, size_t klen,
 		formats_json_keep(&f->host, &j->host_rank, 1, v, vend);
 	else if (klen == 4 && memcmp(key, "name", 4) == 0)
 		formats_json_keep(&f->unit, &j->unit_rank, 1, v, vend);
-	else if ((rank = formats_rank(formats_text_keys + 1, key, klen)) != 0 &&
-	    rank <= 2 && *v == '"' && (j->text_rank == 0 ||
-	    j->text_rank > 5)) {
+	else if (((klen == 7 && memcmp(key, "message", 7) == 0) ||
+	    (klen == 3 && memcmp(key, "msg", 3) == 0)) && *v == '"' &&
+	    (j->text_rank == 0 || j->text_rank > 5)) {
 		/* jsonPayload's message ranks as textPayload */
 		buf_reset(&f->jtext);
 		if (formats_json_unescape(&f->jtext, v + 1, vend - 1) != 0)
@@ -906,10 +936,14 @@ formats_json_member(struct formats *f, const char *key, size_t klen,
     const char *v, const char *vend)
 {
 	struct formats_json	*j = &f->json;
-	int			 rank;
+	int			 k, rank;
 	int64_t			 t;
 
-	if ((rank = formats_rank(formats_text_keys, key, klen)) != 0) {
+	if (klen == 0 || (k = formats_json_key(key, klen)) < 0)
+		return 0;
+	rank = formats_json_keys[k].rank;
+	switch (formats_json_keys[k].class) {
+	case JKEY_TEXT:
 		if (*v != '"' || (j->text_rank != 0 && j->text_rank <= rank))
 			return 0;
 		buf_reset(&f->jtext);
@@ -917,28 +951,26 @@ formats_json_member(struct formats *f, const char *key, size_t klen,
 			return -1;
 		j->text_rank = rank;
 		j->text_at = v;
-		return 0;
-	}
-	if ((rank = formats_rank(formats_time_keys, key, klen)) != 0) {
+		break;
+	case JKEY_TIME:
 		if ((j->time_rank == 0 || j->time_rank > rank) &&
 		    formats_json_time(v, vend, &t) == 0) {
 			j->ts = t;
 			j->time_rank = rank;
 		}
-		return 0;
+		break;
+	case JKEY_HOST:
+		formats_json_keep(&f->host, &j->host_rank, rank, v, vend);
+		break;
+	case JKEY_UNIT:
+		formats_json_keep(&f->unit, &j->unit_rank, rank, v, vend);
+		break;
+	case JKEY_NESTED:
+		if (*v == '{')
+			return formats_json_walk(f, v, (size_t)(vend - v),
+			    formats_json_nested) != 0 ? -1 : 0;
+		break;
 	}
-	if ((rank = formats_rank(formats_unit_keys, key, klen)) != 0) {
-		formats_json_keep(&f->unit, &j->unit_rank, rank + 1, v, vend);
-		return 0;
-	}
-	if ((rank = formats_rank(formats_host_keys, key, klen)) != 0) {
-		formats_json_keep(&f->host, &j->host_rank, rank + 1, v, vend);
-		return 0;
-	}
-	if (*v == '{' && ((klen == 11 && memcmp(key, "jsonPayload", 11) == 0) ||
-	    (klen == 3 && memcmp(key, "fly", 3) == 0)))
-		return formats_json_walk(f, v, (size_t)(vend - v),
-		    formats_json_nested) != 0 ? -1 : 0;
 	return 0;
 }
 
@@ -977,7 +1009,7 @@ formats_json_env(struct formats *f, struct envelope *env, struct buf *text,
 }
 
 /*
- * One JSON object per line, the line in one of formats_text_keys, any
+ * One JSON object per line, the line in one of formats_json_keys, any
  * whitespace and key order.  Docker's json-file driver splits a line
  * longer than 16 KiB into records whose "log" lacks the final newline:
  * those are joined with the records after them, up to FORMATS_MAX_FIELD
@@ -1039,6 +1071,8 @@ formats_only(const char *line, size_t len, int c)
 {
 	const char	*end = line + len, *p;
 
+	if (len == 1)
+		return *line == c;
 	p = formats_skip_blanks(line, end);
 	return p < end && *p == c && formats_skip_blanks(p + 1, end) == end;
 }
@@ -1142,7 +1176,9 @@ unwrap_json_pretty(struct formats *f, const char *line, size_t len,
 {
 	struct formats_entry	*e = &f->entry;
 
-	if (len == 0 || (line[0] != '{' && line[0] != '['))
+	/* cheap: a relay line opens with '[' and a digit or a letter */
+	if (len == 0 || (line[0] != '{' && line[0] != '[') ||
+	    (len > 1 && line[1] != ' ' && line[1] != '\t' && line[1] != '\r'))
 		return FORMATS_NOFIT;
 	if (formats_only(line, len, '[')) {
 		memset(e, 0, sizeof *e);
@@ -1363,7 +1399,9 @@ unwrap_kubectl(struct formats *f, const char *line, size_t len,
 	const char	*t, *close;
 	int64_t		 ts = TS_NONE;
 
-	if (len > 5 && memcmp(line, "[pod/", 5) == 0) {
+	if (line[0] == '[') {
+		if (len <= 5 || memcmp(line, "[pod/", 5) != 0)
+			return FORMATS_NOFIT;
 		close = memchr(line, ']', len < 300 ? len : 300);
 		if (close == NULL || close + 1 >= end || close[1] != ' ')
 			return FORMATS_NOFIT;
@@ -1696,6 +1734,11 @@ static const struct {
 
 #define FORMATS_COUNT (sizeof formats_table / sizeof formats_table[0])
 
+_Static_assert(sizeof formats_table / sizeof formats_table[0] <= FORMATS_ROWS,
+    "formats_table has more rows than FORMATS_ROWS");
+_Static_assert(sizeof formats_table / sizeof formats_table[0] < 0xff,
+    "a row index must not read as the end of a list");
+
 /* journalctl's names for its output modes. */
 static const struct {
 	const char	*name;
@@ -1768,21 +1811,24 @@ static void
 formats_set_rows(struct formats *f)
 {
 	const char	*opens;
-	size_t		 i;
+	size_t		 i, n;
 	int		 c, fits;
 
-	for (i = 0; i < FORMATS_COUNT; i++) {
-		opens = formats_table[i].opens;
-		for (c = 0; c < 256; c++) {
+	for (c = 0; c < 256; c++) {
+		for (i = n = 0; i < FORMATS_COUNT; i++) {
+			opens = formats_table[i].opens;
 			if (f->forced != ENV_AUTO)
 				fits = f->forced == formats_table[i].kind;
 			else
 				fits = opens == NULL ||
 				    (c != 0 && strchr(opens, c) != NULL);
 			if (fits)
-				f->rows[c] |= 1u << i;
+				f->rows[c][n++] = (unsigned char)i;
 		}
+		f->rows[c][n] = 0xff;
 	}
+	f->rows_plain[0] = FORMATS_COUNT - 1;
+	f->rows_plain[1] = 0xff;
 }
 
 struct formats *
@@ -1856,9 +1902,9 @@ int
 formats_unwrap(struct formats *f, const char *line, size_t len,
     struct envelope *env)
 {
-	size_t		i;
-	unsigned	rows;
-	int		rc, split;
+	const unsigned char	*rows;
+	size_t			 i;
+	int			 rc, split;
 
 	memset(env, 0, sizeof *env);
 	env->ts = TS_NONE;
@@ -1892,11 +1938,20 @@ formats_unwrap(struct formats *f, const char *line, size_t len,
 		line = f->plain.data;
 		len = f->plain.len;
 	}
-	/* An empty line gets the rows of byte 0: no envelope opens with it. */
-	rows = f->rows[len > 0 ? (unsigned char)line[0] : 0];
-	for (i = 0; i < FORMATS_COUNT; i++) {
-		if (!(rows & 1u << i))
-			continue;
+	/*
+	 * An empty line gets the rows of byte 0: no envelope opens with it.
+	 * The relay's own line opens with '[' and a digit or a process
+	 * name; of the rows that take a '[' only kubectl --prefix ("[pod/")
+	 * and indented JSON ("[" alone) may, so the relay's goes to plain.
+	 */
+	if (len > 1 && line[0] == '[' && f->forced == ENV_AUTO &&
+	    line[1] != 'p' && line[1] != ' ' && line[1] != '\t' &&
+	    line[1] != '\r')
+		rows = f->rows_plain;
+	else
+		rows = f->rows[len > 0 ? (unsigned char)line[0] : 0];
+	for (; *rows != 0xff; rows++) {
+		i = *rows;
 		rc = formats_table[i].unwrap(f, line, len, env);
 		if (rc != FORMATS_NOFIT) {
 			if (env->kind == ENV_AUTO)

@@ -306,6 +306,21 @@ parser_fields(struct parser *p, const char *text, struct log_record *r)
 	}
 }
 
+/* The bare time of a match that is not the relay's line: a prefix's. */
+static void
+parser_prefix_time(struct parser *p, const char *text, struct log_record *r)
+{
+	const char	*s;
+	size_t		 slen;
+	int64_t		 t;
+
+	if (parser_span(p, p->g_bare, text, &s, &slen) &&
+	    time_parse_iso_cached(&p->minute, s, slen, &t) == 0) {
+		r->ts = t;
+		r->ts_src = TSSRC_LINE;
+	}
+}
+
 /*
  * Where the relay's own line may begin after text some platform put in
  * front of it (fly logs' "TIME app[ID] REGION [info] ", a syslog header, a
@@ -398,7 +413,7 @@ parser_parse(struct parser *p, const char *line, size_t len,
 		 * platform's prefix.  Any time the prefix held stays, for a
 		 * relay line that lacks its own.
 		 */
-		parser_fields(p, text, r);
+		parser_prefix_time(p, text, r);
 		off = parser_find_anchor(text, tlen, &timed);
 		if (off == 0 || pcre2_match(p->re, (PCRE2_SPTR)text + off,
 		    tlen - off, 0, 0, p->md, NULL) < 0 ||
