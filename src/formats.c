@@ -1645,6 +1645,9 @@ unwrap_syslog(struct formats *f, const char *line, size_t len,
 	int64_t		 ts = TS_NONE;
 	int		 in_str;
 
+	if (len > 0 && line[0] != '<' && f->forced == ENV_SYSLOG)
+		/* as /var/log/syslog holds it: RFC 3164 without the PRI */
+		return unwrap_journal_short(f, line, len, env);
 	if (len < 4 || line[0] != '<')
 		return FORMATS_NOFIT;
 	for (p = line + 1; p < end && p - line < 5 && formats_is_digit(*p); p++)

@@ -65,6 +65,8 @@
 #   gcloud.log         gcloud logging read --format=json --order=asc: one
 #                      indented array (Cloud Run: textPayload; every 5th
 #                      entry as jsonPayload.message instead).
+#   mixed-platforms.log
+#                      as mixed.log, over the one-line platform renderings.
 #
 # The container times carry made-up nanoseconds after the line's own
 # milliseconds, as a runtime's clock would.  The journal renderings need
@@ -377,5 +379,21 @@ BEGIN {
 		k++
 	}
 }' >"$out/mixed.log"
+
+awk -v dir="$out" '
+BEGIN {
+	n = split("fly heroku cloudwatch kubectl-prefix compose pm2 " \
+	    "syslog-5424 syslog-3164 vector loki fluentbit docker-spaces " \
+	    "fly-old fly-color compose-color pm2-time relay", src, " ")
+	for (;;) {
+		for (i = 1; i <= n; i++) {
+			if ((getline l <(dir "/" src[i] ".log")) <= 0)
+				exit
+			if (i == k % n + 1)
+				print l
+		}
+		k++
+	}
+}' >"$out/mixed-platforms.log"
 
 wc -l "$out"/*.log

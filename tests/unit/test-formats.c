@@ -459,6 +459,18 @@ test_platforms(void)
 	}
 }
 
+/* Forced syslog also reads /var/log/syslog, RFC 3164 without the PRI. */
+static void
+test_syslog_forced(void)
+{
+	fresh(ENV_SYSLOG);
+	CHECK(unwrap("Dec 10 11:08:10 h relay[1]: " RELAY) == FORMATS_TEXT);
+	CHECK(env.kind == ENV_SYSLOG);
+	CHECK_STR(env.text, env.len, RELAY);
+	CHECK_STR(env.unit, strlen(env.unit), "relay");
+	CHECK(unwrap(RELAY) == FORMATS_NOFIT);
+}
+
 /* Lines that look a little like a platform's and must stay plain. */
 static void
 test_platforms_not(void)
@@ -694,6 +706,7 @@ main(void)
 	TEST(test_forced);
 	TEST(test_platforms);
 	TEST(test_platforms_not);
+	TEST(test_syslog_forced);
 	TEST(test_cri);
 	TEST(test_json_any);
 	TEST(test_json_pretty);
