@@ -825,8 +825,8 @@ static const struct {
 	{ "_HOSTNAME", 9, JKEY_HOST, 4 },
 	{ "instance", 8, JKEY_HOST, 5 },
 	{ "app_name", 8, JKEY_UNIT, 2 },
-	{ "SYSLOG_IDENTIFIER", 17, JKEY_UNIT, 3 },
-	{ "_SYSTEMD_UNIT", 13, JKEY_UNIT, 4 },
+	{ "_SYSTEMD_UNIT", 13, JKEY_UNIT, 3 },
+	{ "SYSLOG_IDENTIFIER", 17, JKEY_UNIT, 4 },
 	{ "container_name", 14, JKEY_UNIT, 5 },
 	{ "stream", 6, JKEY_UNIT, 6 },
 	{ "jsonPayload", 11, JKEY_NESTED, 1 },
@@ -1455,7 +1455,7 @@ static int
 unwrap_heroku(struct formats *f, const char *line, size_t len,
     struct envelope *env)
 {
-	const char	*end = line + len, *t, *src, *send, *b;
+	const char	*end = line + len, *t, *src, *send, *b, *d;
 	int64_t		 ts;
 
 	if ((t = formats_iso_token(line, end, &ts)) == NULL)
@@ -1465,6 +1465,11 @@ unwrap_heroku(struct formats *f, const char *line, size_t len,
 		send = end;
 	if (send - src < 4 || send[-1] != ':' || send[-2] != ']' ||
 	    (b = memchr(src, '[', (size_t)(send - src))) == NULL || b == src)
+		return FORMATS_NOFIT;
+	/* a pid in the brackets: journalctl -o short-iso --no-hostname */
+	for (d = b + 1; d < send - 2 && formats_is_digit(*d); d++)
+		;
+	if (d == send - 2)
 		return FORMATS_NOFIT;
 	formats_set_meta(f, env, b + 1, (size_t)(send - 2 - b - 1), src,
 	    (size_t)(b - src));
