@@ -31,6 +31,7 @@
 #define FORMATS_HALF_YEAR	(183 * FORMATS_DAY)
 #define FORMATS_MAX_FIELD	(1024 * 1024)	/* binary field, joined line */
 #define FORMATS_ROWS		16		/* formats_table's rows, at most */
+#define FORMATS_JKEY_LEN	20		/* longest formats_json_keys name */
 
 /* The journal fields an envelope keeps. */
 enum formats_field {
@@ -103,6 +104,12 @@ struct formats {
 	struct buf		 plain;		/* a line without escapes */
 	struct formats_json	 json;
 	struct formats_entry	 entry;
+	const char		*iso_at;	/* formats_iso_token's last */
+	const char		*iso_end;
+	int64_t			 iso_ts;
+	struct time_cache	 minute;
+	unsigned char		 jkeys[FORMATS_JKEY_LEN + 1][8]; /* by length:
+						    formats_json_keys, 0xff */
 	unsigned char		 rows[256][FORMATS_ROWS + 1]; /* by first
 						    byte: rows, then 0xff */
 	unsigned char		 rows_plain[2];
@@ -833,18 +840,42 @@ static const struct {
 	{ "fly", 3, JKEY_NESTED, 2 },
 };
 
+#define FORMATS_JKEYS (sizeof formats_json_keys / sizeof formats_json_keys[0])
+
+/* The entries of formats_json_keys by the length of their names. */
+static void
+formats_set_jkeys(struct formats *f)
+{
+	size_t	i, n[FORMATS_JKEY_LEN + 1] = { 0 };
+
+	memset(f->jkeys, 0xff, sizeof f->jkeys);
+	for (i = 0; i < FORMATS_JKEYS; i++) {
+		if (formats_json_keys[i].len > FORMATS_JKEY_LEN ||
+		    n[formats_json_keys[i].len] + 1 >= sizeof f->jkeys[0])
+			fatalx("formats_json_keys: %s does not fit",
+			    formats_json_keys[i].name);
+		f->jkeys[formats_json_keys[i].len]
+		    [n[formats_json_keys[i].len]++] = (unsigned char)i;
+	}
+}
+
 /* The entry of formats_json_keys for key, or -1. */
 static int
-formats_json_key(const char *key, size_t klen)
+formats_json_key(struct formats *f, const char *key, size_t klen)
 {
-	size_t	i;
+	const unsigned char	*k;
+	const char		*name;
+	size_t			 i;
 
-	for (i = 0; i < sizeof formats_json_keys / sizeof formats_json_keys[0];
-	    i++) {
-		if (formats_json_keys[i].len == klen &&
-		    formats_json_keys[i].name[0] == key[0] &&
-		    memcmp(formats_json_keys[i].name, key, klen) == 0)
-			return (int)i;
+	if (klen > FORMATS_JKEY_LEN)
+		return -1;
+	for (k = f->jkeys[klen]; *k != 0xff; k++) {
+		/* by hand: a call to memcmp costs more than these names */
+		name = formats_json_keys[*k].name;
+		for (i = 0; i < klen && name[i] == key[i]; i++)
+			;
+		if (i == klen)
+			return *k;
 	}
 	return -1;
 }
@@ -892,10 +923,18 @@ static void
 formats_json_keep(struct buf *b, int *have, int rank, const char *v,
     const char *vend)
 {
+	const char	*p;
+
 	if (rank == 0 || (*have != 0 && *have <= rank) || *v != '"')
 		return;
 	buf_reset(b);
-	if (formats_json_unescape(b, v + 1, vend - 1) == 0)
+	/* host names and streams are short and rarely escaped */
+	for (p = v + 1; p < vend - 1 && *p != '\\'; p++)
+		;
+	if (p == vend - 1) {
+		buf_add(b, v + 1, (size_t)(vend - v - 2));
+		*have = rank;
+	} else if (formats_json_unescape(b, v + 1, vend - 1) == 0)
 		*have = rank;
 	else
 		buf_reset(b);
@@ -939,7 +978,7 @@ formats_json_member(struct formats *f, const char *key, size_t klen,
 	int			 k, rank;
 	int64_t			 t;
 
-	if (klen == 0 || (k = formats_json_key(key, klen)) < 0)
+	if (klen == 0 || (k = formats_json_key(f, key, klen)) < 0)
 		return 0;
 	rank = formats_json_keys[k].rank;
 	switch (formats_json_keys[k].class) {
@@ -1344,18 +1383,31 @@ unwrap_journal_short(struct formats *f, const char *line, size_t len,
 	return FORMATS_TEXT;
 }
 
-/* An RFC 3339 time at p up to a space (zone optional): its end, or NULL. */
+/*
+ * An RFC 3339 time at p up to a space (zone optional): its end, or NULL.
+ * The rows a digit opens try the same time one after another: the last
+ * answer is kept for the line.
+ */
 static const char *
-formats_iso_token(const char *p, const char *end, int64_t *ts)
+formats_iso_token(struct formats *f, const char *p, const char *end,
+    int64_t *ts)
 {
 	const char	*t;
 
+	if (p == f->iso_at) {
+		*ts = f->iso_ts;
+		return f->iso_end;
+	}
+	f->iso_at = p;
+	f->iso_end = NULL;
 	if (end - p < 20 || !formats_is_digit(p[0]) || p[4] != '-' ||
 	    p[10] != 'T')
 		return NULL;
 	if ((t = formats_token(p, end, 40)) == NULL ||
-	    time_parse_iso(p, (size_t)(t - p), ts) != 0)
+	    time_parse_iso_cached(&f->minute, p, (size_t)(t - p), ts) != 0)
 		return NULL;
+	f->iso_ts = *ts;
+	f->iso_end = t;
 	return t;
 }
 
@@ -1409,7 +1461,7 @@ unwrap_kubectl(struct formats *f, const char *line, size_t len,
 		c = memchr(pod, '/', (size_t)(close - pod));
 		p = close + 2;
 	}
-	if ((t = formats_iso_token(p, end, &ts)) != NULL)
+	if ((t = formats_iso_token(f, p, end, &ts)) != NULL)
 		p = t + 1;
 	else if (pod == NULL)
 		return FORMATS_NOFIT;
@@ -1431,7 +1483,7 @@ unwrap_fly(struct formats *f, const char *line, size_t len,
 	const char	*end = line + len, *t, *inst, *iend, *reg, *rend, *l;
 	int64_t		 ts;
 
-	if ((t = formats_iso_token(line, end, &ts)) == NULL ||
+	if ((t = formats_iso_token(f, line, end, &ts)) == NULL ||
 	    (iend = formats_token(inst = t + 1, end, 128)) == NULL ||
 	    (rend = formats_token(reg = iend + 1, end, 16)) == NULL)
 		return FORMATS_NOFIT;
@@ -1458,7 +1510,7 @@ unwrap_heroku(struct formats *f, const char *line, size_t len,
 	const char	*end = line + len, *t, *src, *send, *b, *d;
 	int64_t		 ts;
 
-	if ((t = formats_iso_token(line, end, &ts)) == NULL)
+	if ((t = formats_iso_token(f, line, end, &ts)) == NULL)
 		return FORMATS_NOFIT;
 	src = t + 1;
 	if ((send = formats_token(src, end, 128)) == NULL)
@@ -1489,7 +1541,7 @@ unwrap_cri(struct formats *f, const char *line, size_t len,
 	const char		*end = line + len, *t, *p;
 	int64_t			 ts;
 
-	if ((t = formats_iso_token(line, end, &ts)) == NULL || end - t < 9 ||
+	if ((t = formats_iso_token(f, line, end, &ts)) == NULL || end - t < 9 ||
 	    (memcmp(t, " stdout ", 8) != 0 && memcmp(t, " stderr ", 8) != 0) ||
 	    (t[8] != 'F' && t[8] != 'P') || (t + 9 < end && t[9] != ' '))
 		return FORMATS_NOFIT;
@@ -1526,7 +1578,7 @@ unwrap_cloudwatch(struct formats *f, const char *line, size_t len,
 	const char	*end = line + len, *t, *st, *send;
 	int64_t		 ts;
 
-	if ((t = formats_iso_token(line, end, &ts)) == NULL || t - line < 25 ||
+	if ((t = formats_iso_token(f, line, end, &ts)) == NULL || t - line < 25 ||
 	    (t[-6] != '+' && t[-6] != '-') || t[-3] != ':')
 		return FORMATS_NOFIT;
 	st = t + 1;
@@ -1851,6 +1903,7 @@ formats_create(int kind, char **cause)
 	f = xcalloc(1, sizeof *f);
 	f->forced = kind;
 	formats_set_rows(f);
+	formats_set_jkeys(f);
 	f->now = (int64_t)time(NULL) * 1000;
 	f->hint = TS_NONE;
 	f->day_key = -1;
@@ -1940,6 +1993,7 @@ formats_unwrap(struct formats *f, const char *line, size_t len,
 		f->entry.open = 0;
 		return FORMATS_TEXT;
 	}
+	f->iso_at = NULL;
 	if (len > 0 && line[0] == '\033') {
 		/* a coloured prefix (fly logs, compose, pm2 on a terminal) */
 		formats_strip_ansi(&f->plain, line, len);
