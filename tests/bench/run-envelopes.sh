@@ -13,7 +13,9 @@
 #
 # Environment: LOGANALYZE (default ./loganalyze), GEN (default
 # ./tests/gen-relay-log), BASE, RUNS (default 3), FAMILIES (the envelopes
-# to time, default all), TMPDIR.
+# to time, default all), TMPDIR; CALLGRIND=1 counts instructions under
+# valgrind once instead (a shared machine's wall times drift; these do
+# not), give it fewer lines.
 
 set -eu
 LC_ALL=C
@@ -69,6 +71,31 @@ median()
 {
 	sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
+
+instructions()
+{
+	valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+	    "$1" --ingest-only "$2" 2>&1 >/dev/null |
+	    sed -n 's/.*I *refs: *//p' | tr -d ,
+}
+
+if [ "${CALLGRIND:-0}" = 1 ]; then
+	printf '| envelope | lines | instructions | per line |%s\n' \
+	    "${BASE:+ base instructions | base per line |}"
+	printf '| --- | ---: | ---: | ---: |%s\n' "${BASE:+ ---: | ---: |}"
+	for name in $FAMILIES; do
+		f=$dir/$name.log
+		n=$(wc -l <"$f")
+		ir=$(instructions "$LOGANALYZE" "$f")
+		line="| $name | $n | $ir | $((ir / n)) |"
+		if [ -n "$BASE" ]; then
+			ib=$(instructions "$BASE" "$f")
+			line="$line $ib | $((ib / n)) |"
+		fi
+		echo "$line"
+	done
+	exit 0
+fi
 
 elapsed()
 {
