@@ -1,21 +1,24 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Line envelopes: what wraps the relay's own line in a capture (nothing,
- * a journalctl prefix or record, a container runtime's JSON or time).  Each
- * envelope is one row of formats_table; ENV_AUTO tries them per line, in
- * table order with plain last, so a stream that mixes envelopes still
- * reads.  Every row rejects a line on its first bytes before doing any
- * work, JSON records are read by a small scanner rather than a JSON
- * library, and nothing is allocated per line: decoded text goes to buffers
- * that are reused.  The text, host and unit an envelope gives are borrowed
- * from the line or from those buffers until the next call.
+ * a journalctl prefix or record, a container runtime's JSON or time, a
+ * hosting platform's prefix, a log shipper's JSON).  Each envelope is one
+ * row of formats_table; ENV_AUTO tries, per line, the rows its first byte
+ * allows, in table order with plain last, so a stream that mixes
+ * envelopes still reads.  Every row rejects a line on its first bytes
+ * before doing any work, JSON records are read by a small scanner rather
+ * than a JSON library, and nothing is allocated per line: decoded text
+ * goes to buffers that are reused.  The text, host and unit an envelope
+ * gives are borrowed from the line or from those buffers until the next
+ * call.  A prefix no row knows is left to parser.c, which finds the
+ * relay's line after any text.
  *
- * Two envelopes spread one entry over several lines: journalctl -o export
- * (fields, then a blank line) and Docker, which splits a long line into
- * records whose "log" lacks the final newline.  Their lines come back as
- * FORMATS_PENDING until the entry is complete; the line that completes it
- * gives the text, and env->back says how many lines earlier the entry's
- * message began.  Times are UTC: a journalctl time without a zone (short,
+ * Four envelopes spread one entry over several lines: journalctl -o export
+ * (fields, then a blank line), Docker and CRI files, which split a long
+ * line into records or parts to be joined, and indented JSON (fly logs
+ * --json, gcloud).  Their lines come back as FORMATS_PENDING until the
+ * entry is complete; the line that completes it gives the text, and
+ * env->back says how many lines earlier the entry's message began.  Times are UTC: a journalctl time without a zone (short,
  * short-precise without --utc) is read as UTC, and one without a year gets
  * the year that puts it nearest the last full time seen.
  */

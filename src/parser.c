@@ -6,9 +6,9 @@
  * escapes may be anywhere.  A line that does not open that way is searched
  * once for where the relay's line begins after some other text (a hosting
  * platform's prefix), so no envelope needs a row just to be read.  The
- * pattern is compiled once, JIT-compiled when
- * the library can, and its match data is reused for every line.  Pointers
- * in the record stay valid until the next parser_parse call.
+ * pattern is compiled once, JIT-compiled when the library can, and its
+ * match data is reused for every line.  Pointers in the record stay valid
+ * until the next parser_parse call.
  */
 #include "config.h"
 
