@@ -18,9 +18,10 @@
  * line into records or parts to be joined, and indented JSON (fly logs
  * --json, gcloud).  Their lines come back as FORMATS_PENDING until the
  * entry is complete; the line that completes it gives the text, and
- * env->back says how many lines earlier the entry's message began.  Times are UTC: a journalctl time without a zone (short,
- * short-precise without --utc) is read as UTC, and one without a year gets
- * the year that puts it nearest the last full time seen.
+ * env->back says how many lines earlier the entry's message began.
+ * Times are UTC: a journalctl time without a zone (short, short-precise
+ * without --utc) is read as UTC, and one without a year gets the year that
+ * puts it nearest the last full time seen.
  */
 #include "config.h"
 
@@ -33,8 +34,8 @@
 #define FORMATS_DAY		86400000LL
 #define FORMATS_HALF_YEAR	(183 * FORMATS_DAY)
 #define FORMATS_MAX_FIELD	(1024 * 1024)	/* binary field, joined line */
-#define FORMATS_ROWS		16		/* formats_table's rows, at most */
-#define FORMATS_JKEY_LEN	20		/* longest formats_json_keys name */
+#define FORMATS_ROWS		16	/* formats_table's rows, at most */
+#define FORMATS_JKEY_LEN	20	/* longest formats_json_keys name */
 
 /* The journal fields an envelope keeps. */
 enum formats_field {
@@ -1581,8 +1582,8 @@ unwrap_cloudwatch(struct formats *f, const char *line, size_t len,
 	const char	*end = line + len, *t, *st, *send;
 	int64_t		 ts;
 
-	if ((t = formats_iso_token(f, line, end, &ts)) == NULL || t - line < 25 ||
-	    (t[-6] != '+' && t[-6] != '-') || t[-3] != ':')
+	if ((t = formats_iso_token(f, line, end, &ts)) == NULL ||
+	    t - line < 25 || (t[-6] != '+' && t[-6] != '-') || t[-3] != ':')
 		return FORMATS_NOFIT;
 	st = t + 1;
 	if (st >= end || *st == '[' ||

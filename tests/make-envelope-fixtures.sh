@@ -296,8 +296,9 @@ NR == 1 { print "[" >gcloud }
 	    "        \"Instance\": \"%s\",\n        \"Region\": \"iad\",\n" \
 	    "        \"Event\": {\n            \"Provider\": \"app\"\n" \
 	    "        }\n    }\n}\n", inst, jstr(msg, 1), ms, inst >flyjson
-	printf "{\"event\":{\"provider\":\"app\"},\"fly\":{\"app\":{\"instance\":" \
-	    "\"%s\",\"name\":\"relay\"},\"region\":\"iad\"},\"host\":\"a1f3\"," \
+	printf "{\"event\":{\"provider\":\"app\"},\"fly\":{\"app\":{" \
+	    "\"instance\":\"%s\",\"name\":\"relay\"},\"region\":\"iad\"}," \
+	    "\"host\":\"a1f3\"," \
 	    "\"log\":{\"level\":\"info\"},\"message\":\"%s\",\"timestamp\":" \
 	    "\"%s\"}\n", inst, jstr(msg, 0), nano(us, n) >vector
 	printf "%s%s+00:00 app[web.1]: %s\n", clock(us), frac(us, 6), \

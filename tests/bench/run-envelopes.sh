@@ -57,11 +57,12 @@ function jstr(s) {
 	    $0 >(d "/syslog-5424.log")
 	printf "{\"log\":\"%s\\n\",\"stream\":\"stdout\",\"time\":\"%s\"}\n", \
 	    j, t >(d "/docker.log")
-	printf "{\"time\": \"%s\", \"stream\": \"stdout\", \"log\": \"%s\\n\"}\n", \
-	    t, j >(d "/docker-spaces.log")
+	printf "{\"time\": \"%s\", \"stream\": \"stdout\", " \
+	    "\"log\": \"%s\\n\"}\n", t, j >(d "/docker-spaces.log")
 	printf "{\"fly\":{\"app\":{\"instance\":\"683d4b3c2e1f98\",\"name\":" \
 	    "\"relay\"},\"region\":\"iad\"},\"log\":{\"level\":\"info\"}," \
-	    "\"message\":\"%s\",\"timestamp\":\"%s\"}\n", j, t >(d "/vector.log")
+	    "\"message\":\"%s\",\"timestamp\":\"%s\"}\n", j, t \
+	    >(d "/vector.log")
 	printf "{\n    \"instance\": \"683d4b3c2e1f98\",\n    \"level\": " \
 	    "\"info\",\n    \"message\": \"%s\",\n    \"region\": \"iad\",\n" \
 	    "    \"timestamp\": \"%s\"\n}\n", j, t >(d "/fly-json.log")

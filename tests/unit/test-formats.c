@@ -408,19 +408,19 @@ test_platforms(void)
 		    RELAY, ENV_FLY, 720, "683d4b3c2e1f98", "iad" },
 		{ "2025-12-10T11:08:10Z 3d8d9e3b iad [info] " RELAY, ENV_FLY, 0,
 		    "3d8d9e3b", "iad" },
-		{ "\033[2m2025-12-10T11:08:10.720\033[0m app[683d] \033[32miad"
-		    "\033[0m [\033[34minfo\033[0m] " RELAY, ENV_FLY, 720, "683d",
-		    "iad" },
+		{ "\033[2m2025-12-10T11:08:10.720\033[0m app[683d] "
+		    "\033[32miad\033[0m [\033[34minfo\033[0m] " RELAY, ENV_FLY,
+		    720, "683d", "iad" },
 		{ "2025-12-10T11:08:10.720000+00:00 app[web.1]: " RELAY,
 		    ENV_HEROKU, 720, "web.1", "app" },
 		{ "2025-12-10T11:08:10.720000+00:00 relay/relay/0f3c " RELAY,
 		    ENV_CLOUDWATCH, 720, NULL, "relay/relay/0f3c" },
-		{ "2025-12-10T11:08:10.720123456Z stderr F " RELAY, ENV_CRI, 720,
-		    NULL, "stderr" },
+		{ "2025-12-10T11:08:10.720123456Z stderr F " RELAY, ENV_CRI,
+		    720, NULL, "stderr" },
 		{ "[pod/relay-7d9f/relay] 2025-12-10T11:08:10.7Z " RELAY,
 		    ENV_KUBECTL, 700, "relay-7d9f", "relay" },
-		{ "[pod/relay-7d9f/relay] " RELAY, ENV_KUBECTL, -1, "relay-7d9f",
-		    "relay" },
+		{ "[pod/relay-7d9f/relay] " RELAY, ENV_KUBECTL, -1,
+		    "relay-7d9f", "relay" },
 		{ "relay-1  | " RELAY, ENV_COMPOSE, -1, NULL, "relay-1" },
 		{ "\033[36mrelay-1  |\033[0m 2025-12-10T11:08:10.72Z " RELAY,
 		    ENV_COMPOSE, 720, NULL, "relay-1" },
@@ -553,8 +553,9 @@ test_json_any(void)
 		{ "{ \"time\" : \"2025-12-10T11:08:10.720Z\" , \"stream\": "
 		    "\"stderr\", \"log\": \"" RELAY "\\n\" }", ENV_DOCKER, 720,
 		    NULL, "stderr" },
-		{ "{\"event\":{\"provider\":\"app\"},\"fly\":{\"app\":{\"instance\""
-		    ":\"683d\",\"name\":\"relay\"},\"region\":\"iad\"},\"host\":"
+		{ "{\"event\":{\"provider\":\"app\"},\"fly\":{\"app\":{"
+		    "\"instance\":\"683d\",\"name\":\"relay\"},\"region\":"
+		    "\"iad\"},\"host\":"
 		    "\"a1f3\",\"log\":{\"level\":\"info\"},\"message\":\"" RELAY
 		    "\",\"timestamp\":\"2025-12-10T11:08:10.720123456Z\"}",
 		    ENV_JSON, 720, "683d", "relay" },
