@@ -1498,9 +1498,12 @@ unwrap_fly(struct formats *f, const char *line, size_t len,
 		;
 	if (l + 1 >= end || l[0] != ']' || l[1] != ' ')
 		return FORMATS_NOFIT;
-	if (iend[-1] == ']' && (t = memchr(inst, '[', (size_t)(iend - inst))) !=
-	    NULL)
-		inst = t + 1, iend--;
+	if (iend[-1] == ']' &&
+	    (t = memchr(inst, '[', (size_t)(iend - inst))) != NULL) {
+		/* app[INSTANCE]: the provider, then the instance */
+		inst = t + 1;
+		iend--;
+	}
 	formats_set_meta(f, env, inst, (size_t)(iend - inst), reg,
 	    (size_t)(rend - reg));
 	return formats_text(f, env, l + 2, end, ts);
