@@ -2001,8 +2001,12 @@ formats_unwrap(struct formats *f, const char *line, size_t len,
 		return FORMATS_TEXT;
 	}
 	f->iso_at = NULL;
-	if (len > 0 && line[0] == '\033') {
-		/* a coloured prefix (fly logs, compose, pm2 on a terminal) */
+	if (len > 0 && (line[0] == '\033' || (line[0] != '[' &&
+	    memchr(line, '\033', len < 128 ? len : 128) != NULL))) {
+		/*
+		 * A coloured prefix (fly logs, compose, pm2, heroku on a
+		 * terminal).  A relay line opens with '[' or ESC.
+		 */
 		formats_strip_ansi(&f->plain, line, len);
 		line = f->plain.data;
 		len = f->plain.len;

@@ -325,7 +325,8 @@ parser_prefix_time(struct parser *p, const char *text, struct log_record *r)
  * Where the relay's own line may begin after text some platform put in
  * front of it (fly logs' "TIME app[ID] REGION [info] ", a syslog header, a
  * runner's "name | "): the first '[' from offset 1 that opens an ISO time,
- * a clock time or an upper-case level, before any JSON.  0 when there is
+ * a clock time or an upper-case level, before any JSON object ("{\"" or
+ * "{}").  0 when there is
  * none.  *timed says whether it opens a time.  Lower-case "[info]" is a
  * platform's level, never the relay's.
  */
@@ -345,7 +346,11 @@ parser_find_anchor(const char *s, size_t len, int *timed)
 	/* a bracketed time that did not read is the relay's, broken */
 	if (len < 2 || (s[0] == '[' && parser_is_digit(s[1])))
 		return 0;
-	brace = memchr(s, '{', len);
+	/* the JSON tail opens with a quoted key; Loki's {app="relay"} not */
+	for (brace = s; (brace = memchr(brace, '{', (size_t)(end - brace))) !=
+	    NULL && brace + 1 < end && brace[1] != '"' && brace[1] != '}';
+	    brace++)
+		;
 	if (brace != NULL)
 		end = brace;
 	while (p < end && (p = memchr(p, '[', (size_t)(end - p))) != NULL) {

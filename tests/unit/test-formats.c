@@ -432,6 +432,8 @@ test_platforms(void)
 		{ "<131>1 2025-12-10T11:08:10.720Z h relay - ID47 [a b=\"]\"]"
 		    "[c] \357\273\277" RELAY, ENV_SYSLOG, 720, "h", "relay" },
 		{ "<134>1 - - - - - - " RELAY, ENV_SYSLOG, -1, NULL, NULL },
+		{ "2025-12-10T11:08:10.720000+00:00 \033[36mapp[web.1]:\033[0m "
+		    RELAY, ENV_HEROKU, 720, "web.1", "app" },
 		{ "<134>Dec 10 11:08:10 relay-host-1 relay[4242]: " RELAY,
 		    ENV_SYSLOG, 0, "relay-host-1", "relay" },
 	};

@@ -121,6 +121,7 @@ test_any_prefix(void)
 		"0|relay    | 2025-12-10T11:08:10: ",
 		"<134>1 2025-12-10T11:08:10.720Z relay-host-1 relay 4242 - - ",
 		"<134>Dec 10 11:08:10 relay-host-1 relay[4242]: ",
+		"2025-12-10T11:08:10.720123456Z {app=\"relay\", pod=\"x\"} ",
 	};
 	char	line[512];
 	size_t	i;
