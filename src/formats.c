@@ -1722,6 +1722,8 @@ unwrap_syslog(struct formats *f, const char *line, size_t len,
 	if (end - p < 2 || p[0] != '1' || p[1] != ' ')
 		return unwrap_journal_short(f, p, (size_t)(end - p), env);
 	p += 2;
+	if (p >= end)
+		return FORMATS_NOFIT;
 	if (*p == '-' && p + 1 < end && p[1] == ' ')
 		p += 2;
 	else {
