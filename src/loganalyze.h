@@ -142,7 +142,16 @@ enum envelope_kind {
 	ENV_JOURNAL_JSON,
 	ENV_JOURNAL_SHORT,
 	ENV_KUBECTL,
-	ENV_JOURNAL_EXPORT
+	ENV_JOURNAL_EXPORT,
+	ENV_JSON,		/* any JSON object with the line in a field */
+	ENV_JSON_PRETTY,	/* indented objects, or an array of them */
+	ENV_FLY,
+	ENV_HEROKU,
+	ENV_CLOUDWATCH,
+	ENV_CRI,
+	ENV_COMPOSE,
+	ENV_PM2,
+	ENV_SYSLOG
 };
 enum formats_status {
 	FORMATS_NOFIT = -1,	/* a forced envelope does not fit */
