@@ -443,6 +443,9 @@ struct input_stats {
 	uint64_t	blank;
 	uint64_t	json_errors;
 	uint64_t	bytes;
+	uint64_t	looks_relay;	/* unparsed lines that look like the
+					   relay's ([WARN], [ERROR], an id) */
+	char		first[64];	/* its first unparsed line, cut */
 };
 struct store_known {		/* an input already in the database */
 	int64_t		 id;
@@ -481,6 +484,8 @@ int	 store_abort_input(struct store *);
 int	 store_finish_load(struct store *, int64_t, int64_t, char **);
 int	 store_window_notes(const struct store *, int64_t *, int64_t *,
 	    int64_t *);
+void	 store_note_unread(struct store *, uint64_t);
+uint64_t store_unread(const struct store *);
 int	 store_exec(struct store *, const char *, char **);
 void	*store_db(struct store *);
 struct sqlite3_stmt *store_query(struct sqlite3 *, const char *, int *,
