@@ -3,6 +3,21 @@
 -- attribute lines that lost their connection id, then rebuild one row per
 -- connection from the events in the window (view ev).
 
+-- A session log's record of what the terminal log holds too (a start, an
+-- open, a close: the same kind within 2 s) is kept once, the terminal's:
+-- the session log's becomes kind 'session_log_twin', which no rule reads.
+UPDATE events
+SET kind = 'session_log_twin'
+WHERE unit = 'session-log'
+  AND kind IN (SELECT kind FROM kinds WHERE role <> 'noise')
+  AND conn IS NOT NULL
+  AND EXISTS (SELECT 1
+              FROM events AS t
+              WHERE t.conn = events.conn
+                AND t.kind = events.kind
+                AND t.unit IS NOT 'session-log'
+                AND abs(t.ts - events.ts) <= 2000);
+
 -- A per-connection message without an id (pasted without its JSON, say)
 -- belongs to the connection open at that point, if exactly one is: a
 -- connection is open from its first event to its disconnect, or to the end
