@@ -258,6 +258,26 @@ int	 jsonlog_scan(struct jsonlog *, const char *, size_t,
 	    struct json_fields *);
 void	 jsonlog_free(struct jsonlog *);
 
+/* sandbox.c */
+#define SANDBOX_DEFAULT_TIMEOUT_MS	60000	/* --sql-timeout */
+enum sandbox_why {
+	SANDBOX_OK,		/* not the sandbox: SQLite's own error */
+	SANDBOX_INTERRUPTED,	/* SIGINT or SIGTERM */
+	SANDBOX_TIMED_OUT,	/* --sql-timeout */
+	SANDBOX_DENIED,		/* refused by the authorizer */
+	SANDBOX_WRITE		/* refused: it writes */
+};
+struct sqlite3;
+struct sandbox;
+struct sandbox *sandbox_create(struct sqlite3 *);
+void	 sandbox_free(struct sandbox *);
+void	 sandbox_set_timeout(struct sandbox *, int64_t);
+int64_t	 sandbox_timeout(const struct sandbox *);
+void	 sandbox_start(struct sandbox *, int);
+void	 sandbox_stop(struct sandbox *);
+int	 sandbox_why(const struct sandbox *, const char **);
+char	*sandbox_message(const struct sandbox *);
+
 /* store.c */
 enum ingest_disposition {
 	INGEST_READ,		/* a new input */
@@ -314,7 +334,7 @@ int	 store_window_notes(const struct store *, int64_t *, int64_t *,
 	    int64_t *);
 int	 store_exec(struct store *, const char *, char **);
 void	*store_db(struct store *);
-struct sqlite3;
+struct sandbox *store_sandbox(struct store *);
 struct sqlite3_stmt;
 struct sqlite3_stmt *store_query(struct sqlite3 *, const char *, int *,
 	    char **);

@@ -56,6 +56,7 @@ struct options {
 	int		 quiet;
 	int		 ingest_only;	/* load, then stop: no rules, no report */
 	int64_t		 burst_gap_ms;
+	int64_t		 sql_timeout_ms;	/* of each user statement */
 	struct ingest_options ingest;
 };
 
@@ -72,7 +73,8 @@ enum {
 	OPT_SAMPLES,
 	OPT_THREADS,
 	OPT_VERSION,
-	OPT_INGEST_ONLY
+	OPT_INGEST_ONLY,
+	OPT_SQL_TIMEOUT
 };
 
 static const struct option long_options[] = {
@@ -93,6 +95,7 @@ static const struct option long_options[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "ingest-only", no_argument, NULL, OPT_INGEST_ONLY },
+	{ "sql-timeout", required_argument, NULL, OPT_SQL_TIMEOUT },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -125,6 +128,8 @@ usage(FILE *f)
 "                         no report\n"
 "      --sql QUERY        print the result of a read-only query instead of\n"
 "                         the report (tables: docs/schema.md)\n"
+"      --sql-timeout S    stop a --sql query or a --rules statement that\n"
+"                         runs longer than S seconds (default 60, 0: never)\n"
 "      --since TIME       report only events at or after TIME\n"
 "      --until TIME       report only events before TIME\n"
 "                         TIME: 2025-12-10T11:08:00Z, 2025-12-10, or a span\n"
@@ -219,6 +224,7 @@ parse_options(int argc, char **argv, struct options *o)
 	memset(o, 0, sizeof *o);
 	o->fail_on = -1;
 	o->burst_gap_ms = 1000;
+	o->sql_timeout_ms = SANDBOX_DEFAULT_TIMEOUT_MS;
 	o->ingest.envelope = ENV_AUTO;
 	o->ingest.max_samples = 5;
 	/* a second thread only pays when it has a CPU of its own */
@@ -274,6 +280,10 @@ parse_options(int argc, char **argv, struct options *o)
 			o->burst_gap_ms = parse_number(optarg, "--burst-gap",
 			    RUNS_BURST_SPLIT_MS, 86400000);
 			break;
+		case OPT_SQL_TIMEOUT:
+			o->sql_timeout_ms = parse_number(optarg,
+			    "--sql-timeout", 0, 86400) * 1000;
+			break;
 		case OPT_SAMPLES:
 			o->ingest.max_samples = (unsigned)parse_number(optarg,
 			    "--samples", 0, 100000);
@@ -315,18 +325,22 @@ on_stop_signal(int sig)
 }
 
 /*
- * While reading, SIGINT and SIGTERM stop the reading and the report of
- * what was read is written, marked partial.  No SA_RESTART: a read
- * blocked on a pipe must return.  Afterwards they kill as usual.
+ * While reading (mode 1), SIGINT and SIGTERM stop the reading and the
+ * report of what was read is written, marked partial.  No SA_RESTART: a
+ * read blocked on a pipe must return.  Afterwards (mode 2) the first one
+ * stops the run, once SQLite or the output notices it (SA_RESETHAND: the
+ * next one kills as usual).
  */
 static void
-catch_stop_signals(int on)
+catch_stop_signals(int mode)
 {
 	struct sigaction	sa;
 
 	memset(&sa, 0, sizeof sa);
 	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = on ? on_stop_signal : SIG_DFL;
+	sa.sa_handler = mode != 0 ? on_stop_signal : SIG_DFL;
+	if (mode == 2)
+		sa.sa_flags = SA_RESETHAND;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 }
@@ -461,13 +475,20 @@ main(int argc, char **argv)
 		    (unsigned long long)st.unparsed, lap());
 	}
 
-	catch_stop_signals(0);
 	if (ingest_stop) {
 		log_warnx("interrupted: the report covers what was read so far");
 		status = EXIT_IO;
 	}
 	if (o.ingest_only)
 		goto out;
+	/*
+	 * From here a stop signal stops the run: the sandbox's progress
+	 * handler ends a rule or --sql query, and the report is not put in
+	 * place.  A second signal kills as usual.
+	 */
+	ingest_stop = 0;
+	catch_stop_signals(2);
+	sandbox_set_timeout(store_sandbox(store), o.sql_timeout_ms);
 
 	/* a nightly report compares with the window before (--since) */
 	if (report_compare_prepare(store, rules, since, until != TS_NONE ?
@@ -485,8 +506,8 @@ main(int argc, char **argv)
 	if (rules_run(rules, store, &cause) != 0) {
 		log_warnx("%s", cause);
 		/* the user's rule is a usage error; a built-in one, ours */
-		status = strncmp(cause, "builtin:", 8) == 0 ? EXIT_IO :
-		    EXIT_USAGE;
+		status = strncmp(cause, "builtin:", 8) == 0 || ingest_stop ?
+		    EXIT_IO : EXIT_USAGE;
 		goto out;
 	}
 	log_debug("%zu rules in %.3f s", rules_count(rules), lap());

@@ -88,10 +88,17 @@ fail:
 	return NULL;
 }
 
-/* Write b out and empty it.  -1 and *cause on failure. */
+/*
+ * Write b out and empty it.  -1 and *cause on failure, or when a stop
+ * signal came (the report is then not put in place).
+ */
 int
 output_write(struct output *o, struct buf *b, char **cause)
 {
+	if (ingest_stop) {
+		*cause = xasprintf("%s: interrupted", o->name);
+		return -1;
+	}
 	if (output_write_all(o->fd, b->data, b->len) != 0) {
 		*cause = xasprintf("%s: %s", o->name, strerror(errno));
 		return -1;
@@ -144,6 +151,11 @@ output_close(struct output *o, char **cause)
 {
 	mode_t	mask;
 
+	if (ingest_stop) {
+		*cause = xasprintf("%s: interrupted", o->name);
+		output_abort(o);
+		return -1;
+	}
 	if (o->tmp != NULL) {
 		if (fsync(o->fd) != 0)
 			goto fail;

@@ -457,21 +457,47 @@ rule_insert_row(const struct rule *r, sqlite3 *db, sqlite3_stmt *row,
 	return 0;
 }
 
-/* Run one rule's statements; rows of any statement are findings. */
+/*
+ * The message of a rule statement that failed: what the sandbox refused or
+ * stopped, or SQLite's error, at the line of the rule file it is on.
+ */
+static char *
+rule_error(const struct rule *r, sqlite3 *db, struct sandbox *sb,
+    const char *stmt)
+{
+	char	*msg, *cause;
+
+	msg = sandbox_message(sb);
+	if (msg == NULL)
+		msg = xstrdup("a rule may only read: findings come from its "
+		    "result rows");
+	cause = xasprintf("%s:%u: %s", r->origin, rule_line_of(r, db, stmt),
+	    msg);
+	free(msg);
+	return cause;
+}
+
+/*
+ * Run one rule's statements, each in the sandbox (with the time limit
+ * unless the rule is built in); rows of any statement are findings.
+ */
 static int
-rule_run(const struct rule *r, sqlite3 *db, sqlite3_stmt *ins, char **cause)
+rule_run(const struct rule *r, sqlite3 *db, struct sandbox *sb,
+    sqlite3_stmt *ins, char **cause)
 {
 	sqlite3_stmt	*st = NULL;
 	const char	*sql = r->sql, *tail, *name;
-	int		 map[COL__COUNT], c, i, rc;
+	int		 map[COL__COUNT], c, i, rc, user;
 
+	user = strncmp(r->origin, "builtin:", 8) != 0;
 	while (*sql != '\0') {
+		sandbox_start(sb, user);
 		if (sqlite3_prepare_v2(db, sql, -1, &st, &tail) != SQLITE_OK) {
-			*cause = xasprintf("%s:%u: %s", r->origin,
-			    rule_line_of(r, db, sql), sqlite3_errmsg(db));
-			return -1;
+			*cause = rule_error(r, db, sb, sql);
+			goto out;
 		}
 		if (st == NULL) {	/* only comments or white space left */
+			sandbox_stop(sb);
 			sql = tail;
 			continue;
 		}
@@ -479,8 +505,7 @@ rule_run(const struct rule *r, sqlite3 *db, sqlite3_stmt *ins, char **cause)
 			*cause = xasprintf("%s:%u: a rule may only read: "
 			    "findings come from its result rows", r->origin,
 			    rule_line_of(r, db, sql));
-			sqlite3_finalize(st);
-			return -1;
+			goto out;
 		}
 		for (c = 0; c < COL__COUNT; c++)
 			map[c] = -1;
@@ -496,30 +521,35 @@ rule_run(const struct rule *r, sqlite3 *db, sqlite3_stmt *ins, char **cause)
 				    "last_ts, count, summary, anchor_event, "
 				    "cause_event, evidence", r->origin,
 				    rule_line_of(r, db, sql), name);
-				sqlite3_finalize(st);
-				return -1;
+				goto out;
 			}
 			map[c] = i;
 		}
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			if (rule_insert_row(r, db, st, map, ins) != 0) {
+			if (rule_insert_row(r, db, st, map, ins) == 0)
+				continue;
+			if (sandbox_why(sb, &name) != SANDBOX_OK)
+				*cause = rule_error(r, db, sb, sql);
+			else
 				*cause = xasprintf("%s:%u: storing finding: "
 				    "%s", r->origin, rule_line_of(r, db, sql),
 				    sqlite3_errmsg(db));
-				sqlite3_finalize(st);
-				return -1;
-			}
+			goto out;
 		}
 		if (rc != SQLITE_DONE) {
-			*cause = xasprintf("%s:%u: %s", r->origin,
-			    rule_line_of(r, db, sql), sqlite3_errmsg(db));
-			sqlite3_finalize(st);
-			return -1;
+			*cause = rule_error(r, db, sb, sql);
+			goto out;
 		}
 		sqlite3_finalize(st);
+		st = NULL;
+		sandbox_stop(sb);
 		sql = tail;
 	}
 	return 0;
+out:
+	sqlite3_finalize(st);
+	sandbox_stop(sb);
+	return -1;
 }
 
 static int
@@ -558,7 +588,8 @@ rules_run(struct ruleset *rs, struct store *s, char **cause)
 	}
 	for (i = 0; i < rs->n; i++) {
 		start = time_elapsed();
-		if (rule_run(&rs->rules[i], db, ins, cause) != 0)
+		if (rule_run(&rs->rules[i], db, store_sandbox(s), ins,
+		    cause) != 0)
 			goto out;
 		log_debug("rule %s in %.3f s", rs->rules[i].id,
 		    time_elapsed() - start);

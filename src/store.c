@@ -29,6 +29,7 @@ struct store {
 	int		 in_txn;
 	/* each connection's sums (connsum.c); NULL with --db */
 	struct connsum	*sums;
+	struct sandbox	*sandbox;	/* of the SQL users give */
 	int		 summed;	/* connections came from them */
 	int64_t		 year_inferred;	/* lines stored */
 	int64_t		 mark;		/* last id before the input */
@@ -255,6 +256,7 @@ store_open(const char *path, char **cause)
 		goto fail;
 	}
 	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+	s->sandbox = sandbox_create(s->db);
 	sqlite3_extended_result_codes(s->db, 1);
 	/*
 	 * Pages of 16 KiB, for a new database (an existing one keeps its
@@ -323,6 +325,7 @@ store_close(struct store *s)
 	sqlite3_finalize(s->ins_event);
 	sqlite3_finalize(s->ins_sample);
 	sqlite3_finalize(s->add_cont);
+	sandbox_free(s->sandbox);
 	sqlite3_close(s->db);
 	connsum_free(s->sums);
 	free(s);
@@ -332,6 +335,13 @@ void *
 store_db(struct store *s)
 {
 	return s->db;
+}
+
+/* The sandbox of user SQL on the connection, borrowed. */
+struct sandbox *
+store_sandbox(struct store *s)
+{
+	return s->sandbox;
 }
 
 /* Whether the database outlives the run (--db). */
