@@ -441,6 +441,8 @@ void	 rules_free(struct ruleset *);
 /* output.c */
 struct output;
 struct output *output_open(const char *, char **);
+int	 output_is_same_file(const char *, const char *);
+void	 output_unlink_temporary(void);
 int	 output_write(struct output *, struct buf *, char **);
 int	 output_flush(struct output *, struct buf *, char **);
 struct json_t;

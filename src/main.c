@@ -113,7 +113,8 @@ usage(FILE *f)
 "its log files, and a rotated set is read oldest first.\n"
 "\n"
 "Output:\n"
-"  -o, --output FILE      write the report to FILE (atomically) not stdout\n"
+"  -o, --output FILE      write the report to FILE (atomically) not stdout;\n"
+"                         never an input or the --db file\n"
 "      --format md|json   report format (default md)\n"
 "      --fail-on SEV      exit 1 if a finding is at or above SEV\n"
 "                         (error, warning or info)\n"
@@ -317,10 +318,18 @@ parse_options(int argc, char **argv, struct options *o)
 	o->ingest.quiet = o->quiet;
 }
 
+static volatile sig_atomic_t stop_mode;	/* catch_stop_signals */
+
 static void
 on_stop_signal(int sig)
 {
-	(void)sig;
+	if (stop_mode == 2 && ingest_stop) {
+		/* the second signal: end now, but leave no temporary file */
+		output_unlink_temporary();
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
 	ingest_stop = 1;
 }
 
@@ -328,19 +337,18 @@ on_stop_signal(int sig)
  * While reading (mode 1), SIGINT and SIGTERM stop the reading and the
  * report of what was read is written, marked partial.  No SA_RESTART: a
  * read blocked on a pipe must return.  Afterwards (mode 2) the first one
- * stops the run, once SQLite or the output notices it (SA_RESETHAND: the
- * next one kills as usual).
+ * stops the run, once SQLite or the output notices it; the next one kills
+ * as usual, after removing the report's temporary file.
  */
 static void
 catch_stop_signals(int mode)
 {
 	struct sigaction	sa;
 
+	stop_mode = mode;
 	memset(&sa, 0, sizeof sa);
 	sigemptyset(&sa.sa_mask);
 	sa.sa_handler = mode != 0 ? on_stop_signal : SIG_DFL;
-	if (mode == 2)
-		sa.sa_flags = SA_RESETHAND;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 }
@@ -368,6 +376,33 @@ stdin_is_input(void)
 	struct stat	sb;
 
 	return fstat(STDIN_FILENO, &sb) == 0 && !S_ISCHR(sb.st_mode);
+}
+
+/*
+ * Whether -o names a file the run reads (an input or the database), by
+ * device and inode, whatever the names: said on stderr.
+ */
+static int
+output_clobbers(const struct options *o, const struct inputset *set)
+{
+	size_t	i;
+
+	if (o->output == NULL || strcmp(o->output, "-") == 0)
+		return 0;
+	if (o->db != NULL && output_is_same_file(o->output, o->db)) {
+		log_warnx("-o %s: the same file as the database (--db %s)",
+		    o->output, o->db);
+		return 1;
+	}
+	for (i = 0; i < set->n; i++) {
+		if (strcmp(set->paths[i], "-") != 0 &&
+		    output_is_same_file(o->output, set->paths[i])) {
+			log_warnx("-o %s: the same file as the input %s",
+			    o->output, set->paths[i]);
+			return 1;
+		}
+	}
+	return 0;
 }
 
 static int
@@ -419,6 +454,10 @@ main(int argc, char **argv)
 	    (size_t)(argc - optind));
 	files = (const char **)set.paths;
 	nfiles = (int)set.n;
+	if (output_clobbers(&o, &set)) {
+		status = EXIT_USAGE;
+		goto out;
+	}
 	/* with --db, no FILE and no piped input: report over the database */
 	if (argc == optind && (o.db == NULL || stdin_is_input())) {
 		files = stdin_only;
