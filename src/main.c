@@ -447,6 +447,8 @@ main(int argc, char **argv)
 	 * any --db are committed.
 	 */
 	signal(SIGPIPE, SIG_DFL);
+	/* past ulimit -f a write fails with EFBIG, an I/O error (exit 3) */
+	signal(SIGXFSZ, SIG_IGN);
 	catch_stop_signals(1);
 	parse_options(argc, argv, &o);
 	lap();
