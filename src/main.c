@@ -440,6 +440,7 @@ main(int argc, char **argv)
 	const char		**files;
 	int64_t			 now, since = TS_NONE, until = TS_NONE;
 	int			 nfiles, i, status = EXIT_RAN, rc;
+	size_t			 nread = 0, nfailed = 0;
 
 	/*
 	 * A closed output pipe (loganalyze ... | head) ends the run quietly,
@@ -508,8 +509,10 @@ main(int argc, char **argv)
 			free(cause);
 			cause = NULL;
 			status = EXIT_IO;
+			nfailed++;
 			continue;
 		}
+		nread++;
 		log_debug("%s: %llu lines, %llu events, %llu unparsed in "
 		    "%.3f s", files[i], (unsigned long long)st.lines,
 		    (unsigned long long)st.events,
@@ -521,6 +524,9 @@ main(int argc, char **argv)
 		status = EXIT_IO;
 	}
 	if (o.ingest_only)
+		goto out;
+	/* no input could be read: a report would read as a clean run */
+	if (nread == 0 && nfailed + set.nerrors > 0)
 		goto out;
 	/*
 	 * From here a stop signal stops the run: the sandbox's progress
