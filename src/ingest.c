@@ -220,6 +220,19 @@ out:
 	return rc;
 }
 
+/* The progress counter on stderr, the input's name sanitised. */
+static void
+ingest_progress(struct input *in, uint64_t lineno)
+{
+	struct buf	b;
+
+	buf_init(&b);
+	text_sanitize(&b, input_name(in), strlen(input_name(in)));
+	fprintf(stderr, "\rloganalyze: %s: %llu lines", buf_cstr(&b),
+	    (unsigned long long)lineno);
+	buf_free(&b);
+}
+
 /*
  * Read path ("-" for standard input) into the store.  Returns 0, or -1 with
  * *cause when the input could not be read or stored; then nothing of it is
@@ -301,8 +314,7 @@ ingest_file(struct ingest *ing, struct store *s, const char *path,
 		st->lines++;
 		lineno = input_lineno(in);
 		if (ing->opt.progress && lineno % INGEST_PROGRESS_EVERY == 0)
-			fprintf(stderr, "\rloganalyze: %s: %llu lines",
-			    input_name(in), (unsigned long long)lineno);
+			ingest_progress(in, lineno);
 
 		if (full > len) {
 			st->unparsed++;

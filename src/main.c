@@ -192,13 +192,15 @@ version(void)
 static void __attribute__((format(printf, 1, 2), noreturn))
 usage_error(const char *fmt, ...)
 {
-	va_list	ap;
+	va_list	 ap;
+	char	*msg;
 
-	fprintf(stderr, "loganalyze: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'loganalyze --help' for more information.\n");
+	log_warnx("%s", msg);	/* sanitised: it quotes the user's value */
+	free(msg);
+	fprintf(stderr, "Try 'loganalyze --help' for more information.\n");
 	exit(EXIT_USAGE);
 }
 
