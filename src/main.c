@@ -52,6 +52,7 @@ struct options {
 	const char	*since;
 	const char	*until;
 	int		 json;
+	int		 format_given;	/* --format, for --ingest-only */
 	int		 fail_on;	/* severity, or -1 */
 	int		 quiet;
 	int		 ingest_only;	/* load, then stop: no rules, no report */
@@ -219,6 +220,13 @@ parse_number(const char *arg, const char *opt, int64_t min, int64_t max)
 	return v;
 }
 
+static void __attribute__((noreturn))
+ingest_only_conflict(const char *opt)
+{
+	usage_error("--ingest-only writes no report: %s makes no sense with "
+	    "it", opt);
+}
+
 static void
 parse_options(int argc, char **argv, struct options *o)
 {
@@ -241,6 +249,7 @@ parse_options(int argc, char **argv, struct options *o)
 			o->output = optarg;
 			break;
 		case OPT_FORMAT:
+			o->format_given = 1;
 			if (strcmp(optarg, "md") == 0 ||
 			    strcmp(optarg, "markdown") == 0)
 				o->json = 0;
@@ -251,6 +260,8 @@ parse_options(int argc, char **argv, struct options *o)
 				    optarg);
 			break;
 		case OPT_DB:
+			if (*optarg == '\0')
+				usage_error("--db: the file name is empty");
 			o->db = optarg;
 			break;
 		case OPT_SQL:
@@ -315,6 +326,16 @@ parse_options(int argc, char **argv, struct options *o)
 			    "information.\n");
 			exit(EXIT_USAGE);
 		}
+	}
+	if (o->ingest_only) {
+		if (o->sql != NULL)
+			ingest_only_conflict("--sql");
+		if (o->output != NULL)
+			ingest_only_conflict("-o");
+		if (o->format_given)
+			ingest_only_conflict("--format");
+		if (o->fail_on >= 0)
+			ingest_only_conflict("--fail-on");
 	}
 	o->ingest.progress = !o->quiet && isatty(STDERR_FILENO);
 	o->ingest.quiet = o->quiet;
