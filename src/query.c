@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +41,9 @@ query_json_value(sqlite3_stmt *st, int i, struct buf *tmp)
 	case SQLITE_INTEGER:
 		return json_integer(sqlite3_column_int64(st, i));
 	case SQLITE_FLOAT:
+		/* JSON has no Inf or NaN: null, as JSON.stringify gives */
+		if (!isfinite(sqlite3_column_double(st, i)))
+			return json_null();
 		return json_real(sqlite3_column_double(st, i));
 	default:
 		buf_reset(tmp);
@@ -47,6 +51,28 @@ query_json_value(sqlite3_stmt *st, int i, struct buf *tmp)
 		    (size_t)sqlite3_column_bytes(st, i));
 		return json_stringn(tmp->data != NULL ? tmp->data : "",
 		    tmp->len);
+	}
+}
+
+/*
+ * Past white space, semicolons and comments (-- to the end of the line,
+ * and C-style, an unclosed one to the end): what is left after the
+ * statement must be nothing else.
+ */
+static const char *
+query_skip_rest(const char *p)
+{
+	for (;;) {
+		p += strspn(p, " \t\r\n\f;");
+		if (p[0] == '-' && p[1] == '-')
+			p += strcspn(p, "\n");
+		else if (p[0] == '/' && p[1] == '*') {
+			p = strstr(p + 2, "*/");
+			if (p == NULL)
+				return "";
+			p += 2;
+		} else
+			return p;
 	}
 }
 
@@ -93,9 +119,7 @@ query_run(struct store *s, const char *sql, int json, struct buf *out,
 		*cause = xstrdup("--sql: no statement");
 		goto out;
 	}
-	while (*tail == ' ' || *tail == '\n' || *tail == '\t' || *tail == ';')
-		tail++;
-	if (*tail != '\0') {
+	if (*query_skip_rest(tail) != '\0') {
 		*cause = xstrdup("--sql: give one statement");
 		goto out;
 	}
