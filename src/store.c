@@ -178,10 +178,12 @@ store_prepare(struct store *s, const char *sql, sqlite3_stmt **stmt,
 }
 
 /*
- * Refuse a database written by another schema version, before the schema
- * script touches it: the tables of an older version lack columns (events
- * gained line_count, last_line, line_list, last_ts and prefix, inputs
- * content_hash) and its constraints differ, so it is not migrated.
+ * Refuse a database written by another schema version, or not by
+ * loganalyze at all (anything in it, and no meta table), before anything
+ * touches it (the page size, the journal mode, the schema script): the
+ * tables of an older version lack columns (events gained line_count,
+ * last_line, line_list, last_ts and prefix, inputs content_hash) and its
+ * constraints differ, so it is not migrated.
  */
 static int
 store_check_version(struct store *s, char **cause)
@@ -192,9 +194,8 @@ store_check_version(struct store *s, char **cause)
 
 	if (sqlite3_prepare_v2(s->db,
 	    "SELECT (SELECT count(*) FROM sqlite_master WHERE type = 'table'"
-	    " AND name = 'meta'), (SELECT count(*) FROM sqlite_master"
-	    " WHERE type = 'table' AND name IN ('inputs', 'events'))", -1, &st,
-	    NULL) != SQLITE_OK)
+	    " AND name = 'meta'), (SELECT count(*) FROM sqlite_master)", -1,
+	    &st, NULL) != SQLITE_OK)
 		return store_error(s, "schema version", cause);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_finalize(st);
@@ -265,6 +266,8 @@ store_open(const char *path, char **cause)
 	 * (33.9k 4 KiB preads at 1M lines); about 8 % faster there.  Before
 	 * WAL, which fixes the page size.
 	 */
+	if (store_check_version(s, &err) != 0)
+		goto fail_msg;
 	if (store_exec_busy(s, "PRAGMA page_size = 16384;", &err) != 0)
 		goto fail_msg;
 	if (s->persistent) {
@@ -287,9 +290,12 @@ store_open(const char *path, char **cause)
 	    "PRAGMA temp.journal_mode = MEMORY;", &err) != 0)
 		goto fail_msg;
 	/* two first runs at once: one creates the schema, one waits */
-	if (store_check_version(s, &err) != 0 ||
-	    store_exec(s, "BEGIN IMMEDIATE", &err) != 0)
+	if (store_exec(s, "BEGIN IMMEDIATE", &err) != 0 ||
+	    store_check_version(s, &err) != 0) {
+		store_exec(s, "ROLLBACK", &ignored);
+		free(ignored);
 		goto fail_msg;
+	}
 	if (store_exec(s, embedded_schema, &err) != 0 ||
 	    store_exec(s, "INSERT OR IGNORE INTO meta VALUES "
 	    "('schema_version', '" STORE_SCHEMA_VERSION "');"
