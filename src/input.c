@@ -125,6 +125,8 @@ struct input {
 	uint64_t	 bytes;		/* of the lines returned */
 	uint64_t	 raw;		/* bytes read (decompressed), skip too */
 	uint64_t	 limit;		/* read no further than this */
+	int		 digesting;	/* input_digest_start was called */
+	struct digest	 digest;	/* of the raw bytes since */
 };
 
 /*
@@ -583,8 +585,11 @@ input_read(struct input *in, char *dst, size_t len, char **cause)
 			in->done = 1;
 		}
 	}
-	if (n > 0)
+	if (n > 0) {
 		in->raw += (uint64_t)n;
+		if (in->digesting)
+			digest_update(&in->digest, dst, (size_t)n);
+	}
 	return n;
 }
 
@@ -720,6 +725,25 @@ input_skip(struct input *in, uint64_t bytes, uint64_t lines, char **cause)
 	}
 	in->lineno = lines;
 	return 0;
+}
+
+/*
+ * From the first byte (call it before reading), digest what is read,
+ * skipped bytes included, as input_scan does: a file read twice can be
+ * told to have changed between the two.
+ */
+void
+input_digest_start(struct input *in)
+{
+	digest_init(&in->digest);
+	in->digesting = 1;
+}
+
+/* The digest of what was read since input_digest_start, as hex. */
+void
+input_digest_hex(const struct input *in, char hex[DIGEST_HEX_LEN])
+{
+	digest_hex(&in->digest, hex);
 }
 
 /* Read no more than limit decompressed bytes (input_skip's included). */

@@ -112,6 +112,8 @@ int	 input_scan(struct input *, const uint64_t *, size_t,
 void	 input_scan_free(struct input_scan *);
 int	 input_skip(struct input *, uint64_t, uint64_t, char **);
 void	 input_set_limit(struct input *, uint64_t);
+void	 input_digest_start(struct input *);
+void	 input_digest_hex(const struct input *, char[DIGEST_HEX_LEN]);
 uint64_t input_raw_bytes(const struct input *);
 enum input_status input_getline(struct input *, const char **, size_t *,
 	    size_t *, char **);
