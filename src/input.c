@@ -232,6 +232,10 @@ input_sysread(struct input *in, void *dst, size_t len)
 				return 0;
 			}
 		}
+		if (fault_hit(FAULT_READ)) {
+			errno = EIO;
+			return -1;
+		}
 		n = read(in->fd, dst, len);
 		if (n != -1 || errno != EINTR)
 			return n;

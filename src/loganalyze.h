@@ -32,6 +32,21 @@ void	fatalx(const char *, ...)
 void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
 
+/* fault.c */
+enum fault_kind {
+	FAULT_ALLOC,
+	FAULT_SQLITE,
+	FAULT_READ,
+	FAULT_WRITE
+};
+#ifdef FAULT_INJECTION
+int	 fault_hit(int);
+void	 fault_init(void);
+#else
+#define fault_hit(kind)	0
+#define fault_init()	do { } while (0)
+#endif
+
 /* xmalloc.c */
 void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);

@@ -470,6 +470,7 @@ main(int argc, char **argv)
 	 * even when the caller left SIGPIPE ignored: by then the inputs and
 	 * any --db are committed.
 	 */
+	fault_init();	/* tests only: configure --enable-fault-injection */
 	signal(SIGPIPE, SIG_DFL);
 	/* past ulimit -f a write fails with EFBIG, an I/O error (exit 3) */
 	signal(SIGXFSZ, SIG_IGN);

@@ -119,6 +119,10 @@ output_write_all(int fd, const char *p, size_t len)
 	ssize_t	n;
 
 	while (len > 0) {
+		if (fault_hit(FAULT_WRITE)) {
+			errno = EIO;
+			return -1;
+		}
 		n = write(fd, p, len);
 		if (n == -1) {
 			if (errno == EINTR)
