@@ -294,6 +294,7 @@ void	 sandbox_start(struct sandbox *, int);
 void	 sandbox_stop(struct sandbox *);
 int	 sandbox_why(const struct sandbox *, const char **);
 char	*sandbox_message(const struct sandbox *);
+int	 sandbox_failed_outside(const struct sandbox *);
 
 /* store.c */
 enum ingest_disposition {

@@ -574,11 +574,11 @@ main(int argc, char **argv)
 		goto out;
 	}
 	log_debug("indexes and connections in %.3f s", lap());
-	if (rules_run(rules, store, &cause) != 0) {
+	rc = rules_run(rules, store, &cause);
+	if (rc != 0) {
 		log_warnx("%s", cause);
-		/* the user's rule is a usage error; a built-in one, ours */
-		status = strncmp(cause, "builtin:", 8) == 0 || ingest_stop ?
-		    EXIT_IO : EXIT_USAGE;
+		/* the user's rule is a usage error; anything else, ours */
+		status = rc == -2 ? EXIT_IO : EXIT_USAGE;
 		goto out;
 	}
 	log_debug("%zu rules in %.3f s", rules_count(rules), lap());

@@ -95,7 +95,7 @@ query_error(struct sandbox *sb)
  * markdown (json == 0) or JSON, and from out to dst (if not NULL) as they
  * come.  -1 and *cause when it does not prepare, writes, is refused, stops
  * at the time limit or fails; -2 and *cause when its output cannot be
- * written or it is interrupted.
+ * written, it is interrupted, or it fails for want of memory or I/O.
  */
 int
 query_run(struct store *s, const char *sql, int json, struct buf *out,
@@ -113,6 +113,8 @@ query_run(struct store *s, const char *sql, int json, struct buf *out,
 	sandbox_start(sb, 1);
 	if (sqlite3_prepare_v2(db, sql, -1, &st, &tail) != SQLITE_OK) {
 		*cause = query_error(sb);
+		if (sandbox_failed_outside(sb))
+			ret = -2;
 		goto out;
 	}
 	if (st == NULL) {
@@ -165,7 +167,7 @@ query_run(struct store *s, const char *sql, int json, struct buf *out,
 	}
 	if (rc != SQLITE_DONE) {
 		*cause = query_error(sb);
-		if (ingest_stop)
+		if (sandbox_failed_outside(sb))
 			ret = -2;
 		goto out;
 	}

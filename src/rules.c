@@ -480,6 +480,9 @@ rule_error(const struct rule *r, sqlite3 *db, struct sandbox *sb,
 /*
  * Run one rule's statements, each in the sandbox (with the time limit
  * unless the rule is built in); rows of any statement are findings.
+ * -1 and *cause when the rule is at fault (a user's rule that does not
+ * prepare, is refused, fails or is too slow), -2 when it is not (a
+ * built-in rule, memory, I/O, a stop signal).
  */
 static int
 rule_run(const struct rule *r, sqlite3 *db, struct sandbox *sb,
@@ -547,9 +550,10 @@ rule_run(const struct rule *r, sqlite3 *db, struct sandbox *sb,
 	}
 	return 0;
 out:
+	rc = !user || sandbox_failed_outside(sb) ? -2 : -1;
 	sqlite3_finalize(st);
 	sandbox_stop(sb);
-	return -1;
+	return rc;
 }
 
 static int
@@ -562,7 +566,9 @@ rules_id_cmp(const void *a, const void *b)
 
 /*
  * Run every rule and fill the findings table (emptied first), then point
- * each consequence at the finding of its cause.
+ * each consequence at the finding of its cause.  -1 and *cause when a
+ * user's rule is at fault (a usage error), -2 and *cause on any other
+ * failure.
  */
 int
 rules_run(struct ruleset *rs, struct store *s, char **cause)
@@ -570,15 +576,15 @@ rules_run(struct ruleset *rs, struct store *s, char **cause)
 	sqlite3		*db = store_db(s);
 	sqlite3_stmt	*ins = NULL;
 	size_t		 i;
-	int		 rc = -1;
+	int		 rc = -2;
 	char		*ignored = NULL;
 	double		 start;
 
 	if (rules_write_params(rs, s, cause) != 0)
-		return -1;
+		return -2;
 	qsort(rs->rules, rs->n, sizeof *rs->rules, rules_id_cmp);
 	if (store_exec(s, "BEGIN; DELETE FROM findings;", cause) != 0)
-		return -1;
+		return -2;
 	if (sqlite3_prepare_v2(db, "INSERT INTO findings (rule, severity, "
 	    "title, next, conn, first_ts, last_ts, count, summary, "
 	    "anchor_event, cause_event, evidence) VALUES (?1, ?2, ?3, ?4, ?5, "
@@ -588,9 +594,10 @@ rules_run(struct ruleset *rs, struct store *s, char **cause)
 	}
 	for (i = 0; i < rs->n; i++) {
 		start = time_elapsed();
-		if (rule_run(&rs->rules[i], db, store_sandbox(s), ins,
-		    cause) != 0)
+		rc = rule_run(&rs->rules[i], db, store_sandbox(s), ins, cause);
+		if (rc != 0)
 			goto out;
+		rc = -2;
 		log_debug("rule %s in %.3f s", rs->rules[i].id,
 		    time_elapsed() - start);
 	}
@@ -604,7 +611,7 @@ rules_run(struct ruleset *rs, struct store *s, char **cause)
 out:
 	sqlite3_finalize(ins);
 	if (rc == 0)
-		return store_exec(s, "COMMIT", cause);
+		return store_exec(s, "COMMIT", cause) != 0 ? -2 : 0;
 	store_exec(s, "ROLLBACK", &ignored);
 	free(ignored);
 	return rc;

@@ -292,3 +292,41 @@ sandbox_message(const struct sandbox *sb)
 		return xstrdup(sqlite3_errmsg(sb->db));
 	}
 }
+
+/*
+ * Whether the last failure of the connection came from outside the SQL:
+ * memory, I/O, a full disk, a damaged or locked database, or a stop
+ * signal (exit status 3), not the statement itself (refused, too slow,
+ * or an SQL error: exit status 2).
+ */
+int
+sandbox_failed_outside(const struct sandbox *sb)
+{
+	const char	*what;
+
+	switch (sandbox_why(sb, &what)) {
+	case SANDBOX_INTERRUPTED:
+		return 1;
+	case SANDBOX_TIMED_OUT:
+	case SANDBOX_DENIED:
+	case SANDBOX_WRITE:
+		return 0;
+	default:
+		break;
+	}
+	switch (sqlite3_errcode(sb->db) & 0xff) {
+	case SQLITE_NOMEM:
+	case SQLITE_IOERR:
+	case SQLITE_FULL:
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+	case SQLITE_CANTOPEN:
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_READONLY:
+	case SQLITE_PROTOCOL:
+		return 1;
+	default:
+		return 0;
+	}
+}
