@@ -402,13 +402,14 @@ stdin_is_input(void)
 }
 
 /*
- * Whether -o names a file the run reads (an input or the database), by
- * device and inode, whatever the names: said on stderr.
+ * Whether -o names a file the run reads (one of the n inputs, standard
+ * input for "-", or the database), by device and inode, whatever the
+ * names: said on stderr.
  */
 static int
-output_clobbers(const struct options *o, const struct inputset *set)
+output_clobbers(const struct options *o, const char **files, int n)
 {
-	size_t	i;
+	int	i;
 
 	if (o->output == NULL || strcmp(o->output, "-") == 0)
 		return 0;
@@ -417,11 +418,11 @@ output_clobbers(const struct options *o, const struct inputset *set)
 		    o->output, o->db);
 		return 1;
 	}
-	for (i = 0; i < set->n; i++) {
-		if (strcmp(set->paths[i], "-") != 0 &&
-		    output_is_same_file(o->output, set->paths[i])) {
+	for (i = 0; i < n; i++) {
+		if (output_is_same_file(o->output, files[i])) {
 			log_warnx("-o %s: the same file as the input %s",
-			    o->output, set->paths[i]);
+			    o->output, strcmp(files[i], "-") == 0 ? "<stdin>" :
+			    files[i]);
 			return 1;
 		}
 	}
@@ -481,14 +482,14 @@ main(int argc, char **argv)
 	    (size_t)(argc - optind));
 	files = (const char **)set.paths;
 	nfiles = (int)set.n;
-	if (output_clobbers(&o, &set)) {
-		status = EXIT_USAGE;
-		goto out;
-	}
 	/* with --db, no FILE and no piped input: report over the database */
 	if (argc == optind && (o.db == NULL || stdin_is_input())) {
 		files = stdin_only;
 		nfiles = 1;
+	}
+	if (output_clobbers(&o, files, nfiles)) {
+		status = EXIT_USAGE;
+		goto out;
 	}
 	now = (int64_t)time(NULL) * 1000;
 	if (o.since != NULL && time_parse_arg(o.since, now, &since) != 0)

@@ -51,13 +51,22 @@ output_unlink_temporary(void)
 	}
 }
 
-/* Whether path and other name the same file (device and inode). */
+/*
+ * Whether path is a regular file and other the same file (device and
+ * inode); other "-" is standard input.  A device or FIFO is never
+ * replaced, so it does not count.
+ */
 int
 output_is_same_file(const char *path, const char *other)
 {
 	struct stat	a, b;
 
-	if (stat(path, &a) != 0 || stat(other, &b) != 0)
+	if (stat(path, &a) != 0 || !S_ISREG(a.st_mode))
+		return 0;
+	if (strcmp(other, "-") == 0) {
+		if (fstat(STDIN_FILENO, &b) != 0)
+			return 0;
+	} else if (stat(other, &b) != 0)
 		return 0;
 	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
