@@ -220,6 +220,27 @@ parse_number(const char *arg, const char *opt, int64_t min, int64_t max)
 	return v;
 }
 
+/* What getopt would have said of c (':' or '?') at the argument arg. */
+static void __attribute__((noreturn))
+getopt_error(int c, const char *arg)
+{
+	size_t	len;
+
+	len = strcspn(arg, "=");
+	if (c == ':' && strncmp(arg, "--", 2) == 0)
+		usage_error("option '%.*s' requires an argument", (int)len,
+		    arg);
+	if (c == ':')
+		usage_error("option requires an argument -- '%c'", optopt);
+	/* a known option given an argument, or an unknown short one */
+	if (optopt >= 256 || (optopt != 0 && strchr("oqvh", optopt) != NULL))
+		usage_error("option '%.*s' doesn't allow an argument",
+		    (int)len, arg);
+	if (optopt != 0)
+		usage_error("invalid option -- '%c'", optopt);
+	usage_error("unrecognized option '%s'", arg);
+}
+
 static void __attribute__((noreturn))
 ingest_only_conflict(const char *opt)
 {
@@ -242,7 +263,9 @@ parse_options(int argc, char **argv, struct options *o)
 	o->ingest.threads = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1;
 	/* getopt names argv[0] in its messages: make it our name */
 	argv[0] = (char *)"loganalyze";
-	while ((c = getopt_long(argc, argv, "o:qvh", long_options,
+	/* getopt's messages, in its words, go through log.c: sanitised */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:qvh", long_options,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'o':
@@ -322,9 +345,7 @@ parse_options(int argc, char **argv, struct options *o)
 			version();
 			exit(EXIT_RAN);
 		default:
-			fprintf(stderr, "Try 'loganalyze --help' for more "
-			    "information.\n");
-			exit(EXIT_USAGE);
+			getopt_error(c, argv[optind - 1]);
 		}
 	}
 	if (o->ingest_only) {
