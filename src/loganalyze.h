@@ -37,7 +37,8 @@ enum fault_kind {
 	FAULT_ALLOC,
 	FAULT_SQLITE,
 	FAULT_READ,
-	FAULT_WRITE
+	FAULT_WRITE,
+	FAULT_SQLITE_WRITE
 };
 #ifdef FAULT_INJECTION
 int	 fault_hit(int);

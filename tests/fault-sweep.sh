@@ -1,7 +1,7 @@
 #!/bin/sh
 # Fault injection sweep (make check-faults; needs configure
 # --enable-fault-injection): for each kind of operation (alloc, sqlite,
-# read, write) and N = 1, 1 + STEP, ..., the N-th such operation of a run
+# read, write, sqlite-write) and N = 1, 1 + STEP, ..., the N-th such operation of a run
 # over a small capture fails.  Every run must end with exit status 3 and
 # a message on stderr, and leave no report (-o FILE absent, no temporary
 # file), or with exit 0 and the report of a run without faults; never a
@@ -47,7 +47,7 @@ for mode in file db; do
 	rm -f "$t/hit"
 	run none 1 $mode
 	mv "$t/out/report.md" "$t/want.md"
-	for kind in alloc sqlite read write; do
+	for kind in alloc sqlite read write sqlite-write; do
 		n=1
 		while :; do
 			rm -f "$t/hit"
