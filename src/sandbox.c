@@ -56,8 +56,8 @@ static const char *sandbox_denied_functions[] = {
 
 /*
  * PRAGMAs that only report, with or without a table or index name (or
- * for the checks, a number) as argument.  Any other PRAGMA, or one of these given a value to set
- * (PRAGMA user_version = 7), is refused.
+ * for the checks, a number) as argument.  Any other PRAGMA, or one of the
+ * second list given a value to set (PRAGMA user_version = 7), is refused.
  */
 static const char *sandbox_pragmas_named[] = {
 	"foreign_key_list", "index_info", "index_list", "index_xinfo",
@@ -280,8 +280,8 @@ sandbox_message(const struct sandbox *sb)
 		return xstrdup("interrupted");
 	case SANDBOX_TIMED_OUT:
 		if (sb->timeout_ms % 1000 != 0)
-			return xasprintf("stopped after %lld ms (--sql-timeout)",
-			    (long long)sb->timeout_ms);
+			return xasprintf("stopped after %lld ms "
+			    "(--sql-timeout)", (long long)sb->timeout_ms);
 		return xasprintf("stopped after %lld second%s "
 		    "(--sql-timeout)", (long long)s, s == 1 ? "" : "s");
 	case SANDBOX_DENIED:
