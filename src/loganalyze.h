@@ -322,6 +322,7 @@ struct store_known {		/* an input already in the database */
 };
 struct store *store_open(const char *, char **);
 int	 store_is_persistent(const struct store *);
+int	 store_is_readonly(const struct store *);
 int	 store_begin(struct store *, char **);
 int	 store_add_input(struct store *, const char *, int64_t *, char **);
 int	 store_begin_input(struct store *, const char *, int64_t *, char **);

@@ -541,6 +541,12 @@ main(int argc, char **argv)
 		status = EXIT_IO;
 		goto out;
 	}
+	if (store_is_readonly(store) && nfiles > 0) {
+		log_warnx("%s: the database is read-only: no input can be "
+		    "added to it", o.db);
+		status = EXIT_IO;
+		goto out;
+	}
 	ing = ingest_create(&o.ingest, &cause);
 	if (ing == NULL)
 		fatalx("%s", cause);
