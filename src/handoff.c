@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,6 +121,8 @@ struct handoff *
 handoff_create(handoff_fn fn, void *arg, int threaded)
 {
 	struct handoff	*h;
+	sigset_t	 stop, old;
+	int		 rc;
 
 	h = xcalloc(1, sizeof *h);
 	h->fn = fn;
@@ -129,7 +132,18 @@ handoff_create(handoff_fn fn, void *arg, int threaded)
 	if (threaded) {
 		pthread_mutex_init(&h->lock, NULL);
 		pthread_cond_init(&h->cond, NULL);
-		if (pthread_create(&h->thread, NULL, handoff_main, h) == 0)
+		/*
+		 * The stop signals must reach the reading thread, whose
+		 * read(2) on a pipe they interrupt: the storing thread is
+		 * born with them blocked.
+		 */
+		sigemptyset(&stop);
+		sigaddset(&stop, SIGINT);
+		sigaddset(&stop, SIGTERM);
+		pthread_sigmask(SIG_BLOCK, &stop, &old);
+		rc = pthread_create(&h->thread, NULL, handoff_main, h);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		if (rc == 0)
 			h->threaded = 1;
 		else {
 			log_debug("no storing thread: reading and storing "

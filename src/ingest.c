@@ -254,6 +254,19 @@ out:
 	return rc;
 }
 
+/* The progress counter on stderr, the input's name sanitised. */
+static void
+ingest_progress(struct input *in, uint64_t lineno)
+{
+	struct buf	b;
+
+	buf_init(&b);
+	text_sanitize(&b, input_name(in), strlen(input_name(in)));
+	fprintf(stderr, "\rloganalyze: %s: %llu lines", buf_cstr(&b),
+	    (unsigned long long)lineno);
+	buf_free(&b);
+}
+
 /*
  * Read path ("-" for standard input) into the store.  Returns 0, or -1 with
  * *cause when the input could not be read or stored; then nothing of it is
@@ -280,6 +293,7 @@ ingest_file(struct ingest *ing, struct store *s, const char *path,
 	int			 prev_event = 0, rc = -1, fit, by_content;
 	enum input_status	 is;
 	char			 reason[200], *store_cause = NULL;
+	char			 digest[DIGEST_HEX_LEN];
 
 	memset(st, 0, sizeof *st);
 	memset(&sc, 0, sizeof sc);
@@ -303,6 +317,8 @@ ingest_file(struct ingest *ing, struct store *s, const char *path,
 	in = input_open(path, cause);
 	if (in == NULL)
 		goto out;
+	if (by_content)
+		input_digest_start(in);
 	if (st->disposition == INGEST_RESUMED) {
 		input_id = known.id;
 		if (input_skip(in, known.bytes, known.lines, cause) != 0)
@@ -335,8 +351,7 @@ ingest_file(struct ingest *ing, struct store *s, const char *path,
 		st->lines++;
 		lineno = input_lineno(in);
 		if (ing->opt.progress && lineno % INGEST_PROGRESS_EVERY == 0)
-			fprintf(stderr, "\rloganalyze: %s: %llu lines",
-			    input_name(in), (unsigned long long)lineno);
+			ingest_progress(in, lineno);
 
 		if (full > len) {
 			st->unparsed++;
@@ -448,10 +463,19 @@ ingest_file(struct ingest *ing, struct store *s, const char *path,
 	if (ing->opt.progress && st->lines >= INGEST_PROGRESS_EVERY)
 		fputc('\n', stderr);
 	st->bytes = input_bytes(in);
-	if (by_content && !st->partial && input_raw_bytes(in) != sc.bytes) {
-		/* the digest would not be that of what was read */
-		*cause = xasprintf("%s: changed while it was read", path);
-		goto out;
+	if (by_content && !st->partial) {
+		/*
+		 * The digest would not be that of what was read (grown,
+		 * or rewritten in place at the same size): keep nothing,
+		 * and the next run reads it whole.
+		 */
+		input_digest_hex(in, digest);
+		if (input_raw_bytes(in) != sc.bytes ||
+		    strcmp(digest, sc.hash) != 0) {
+			*cause = xasprintf("%s: changed while it was read",
+			    path);
+			goto out;
+		}
 	}
 	if (runs_flush(ing->runs, s, &store_cause) != 0 ||
 	    store_end_input(s, input_id, st, by_content ? sc.hash : NULL,

@@ -48,26 +48,50 @@ enum input_codec {
 	INPUT_XZ
 };
 
-/* Compressed formats by their first bytes (the file name does not count). */
+#ifdef HAVE_ZSTD
+#define INPUT_HAVE_ZSTD	1
+#else
+#define INPUT_HAVE_ZSTD	0
+#endif
+#ifdef HAVE_LZMA
+#define INPUT_HAVE_LZMA	1
+#else
+#define INPUT_HAVE_LZMA	0
+#endif
+
+/*
+ * Compressed formats by their first bytes (the file name does not count).
+ * The first byte is compared under mask0: a zstd file may open with a
+ * skippable frame, magic 0x184D2A50 to 0x184D2A5F little-endian (pzstd
+ * always writes one), which libzstd skips.
+ */
 static const struct {
 	enum input_codec	 codec;
 	const char		*name;
 	const char		*magic;
 	size_t			 len;
+	unsigned char		 mask0;
 	int			 built;
 } input_magics[] = {
-	{ INPUT_GZIP, "gzip", "\x1f\x8b", 2, 1 },
-#ifdef HAVE_ZSTD
-	{ INPUT_ZSTD, "zstd", "\x28\xb5\x2f\xfd", 4, 1 },
-#else
-	{ INPUT_ZSTD, "zstd", "\x28\xb5\x2f\xfd", 4, 0 },
-#endif
-#ifdef HAVE_LZMA
-	{ INPUT_XZ, "xz", "\xfd" "7zXZ\0", 6, 1 },
-#else
-	{ INPUT_XZ, "xz", "\xfd" "7zXZ\0", 6, 0 },
-#endif
+	{ INPUT_GZIP, "gzip", "\x1f\x8b", 2, 0xff, 1 },
+	{ INPUT_ZSTD, "zstd", "\x28\xb5\x2f\xfd", 4, 0xff, INPUT_HAVE_ZSTD },
+	{ INPUT_ZSTD, "zstd", "\x50\x2a\x4d\x18", 4, 0xf0, INPUT_HAVE_ZSTD },
+	{ INPUT_XZ, "xz", "\xfd" "7zXZ\0", 6, 0xff, INPUT_HAVE_LZMA },
 };
+
+/* Whether the n bytes at p are the start of magic number i. */
+static int
+input_magic_is(size_t i, const unsigned char *p, size_t n)
+{
+	const char	*m = input_magics[i].magic;
+
+	if (n == 0)
+		return 1;
+	if ((p[0] & input_magics[i].mask0) !=
+	    ((unsigned char)m[0] & input_magics[i].mask0))
+		return 0;
+	return memcmp(p + 1, m + 1, n - 1) == 0;
+}
 
 struct input {
 	int		 fd;
@@ -101,6 +125,8 @@ struct input {
 	uint64_t	 bytes;		/* of the lines returned */
 	uint64_t	 raw;		/* bytes read (decompressed), skip too */
 	uint64_t	 limit;		/* read no further than this */
+	int		 digesting;	/* input_digest_start was called */
+	struct digest	 digest;	/* of the raw bytes since */
 };
 
 /*
@@ -206,6 +232,10 @@ input_sysread(struct input *in, void *dst, size_t len)
 				return 0;
 			}
 		}
+		if (fault_hit(FAULT_READ)) {
+			errno = EIO;
+			return -1;
+		}
 		n = read(in->fd, dst, len);
 		if (n != -1 || errno != EINTR)
 			return n;
@@ -265,11 +295,11 @@ input_sniff(struct input *in, char **cause)
 		for (i = 0; i < sizeof input_magics / sizeof input_magics[0];
 		    i++) {
 			n = input_magics[i].len;
-			if (have >= n && memcmp(in->zbuf + in->zstart,
-			    input_magics[i].magic, n) == 0)
+			if (have >= n && input_magic_is(i,
+			    in->zbuf + in->zstart, n))
 				goto found;
-			if (have < n && memcmp(in->zbuf + in->zstart,
-			    input_magics[i].magic, have) == 0)
+			if (have < n && input_magic_is(i,
+			    in->zbuf + in->zstart, have))
 				maybe = 1;
 		}
 		if (!maybe || in->zeof || in->stopped) {
@@ -559,8 +589,11 @@ input_read(struct input *in, char *dst, size_t len, char **cause)
 			in->done = 1;
 		}
 	}
-	if (n > 0)
+	if (n > 0) {
 		in->raw += (uint64_t)n;
+		if (in->digesting)
+			digest_update(&in->digest, dst, (size_t)n);
+	}
 	return n;
 }
 
@@ -696,6 +729,25 @@ input_skip(struct input *in, uint64_t bytes, uint64_t lines, char **cause)
 	}
 	in->lineno = lines;
 	return 0;
+}
+
+/*
+ * From the first byte (call it before reading), digest what is read,
+ * skipped bytes included, as input_scan does: a file read twice can be
+ * told to have changed between the two.
+ */
+void
+input_digest_start(struct input *in)
+{
+	digest_init(&in->digest);
+	in->digesting = 1;
+}
+
+/* The digest of what was read since input_digest_start, as hex. */
+void
+input_digest_hex(const struct input *in, char hex[DIGEST_HEX_LEN])
+{
+	digest_hex(&in->digest, hex);
 }
 
 /* Read no more than limit decompressed bytes (input_skip's included). */

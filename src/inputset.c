@@ -242,6 +242,11 @@ inputset_expand(struct inputset *set, const char *const *args, size_t n)
 {
 	struct inputset_item	*items = NULL;
 	struct stat		 sb;
+	struct {
+		int	 known;		/* stat worked: compare dev and ino */
+		dev_t	 dev;
+		ino_t	 ino;
+	}			*ids;
 	size_t			 nitems = 0, cap = 0, i, j;
 
 	memset(set, 0, sizeof *set);
@@ -270,12 +275,24 @@ inputset_expand(struct inputset *set, const char *const *args, size_t n)
 		qsort(items, nitems, sizeof *items, inputset_cmp_final);
 	}
 
+	/* a file named twice, by any names, is read once: the first */
 	set->paths = xreallocarray(NULL, nitems + 1, sizeof *set->paths);
+	ids = xreallocarray(NULL, nitems + 1, sizeof *ids);
 	for (i = 0; i < nitems; i++) {
 		free(items[i].group);
-		for (j = 0; j < set->n; j++)
-			if (strcmp(set->paths[j], items[i].path) == 0)
+		ids[set->n].known = strcmp(items[i].path, "-") != 0 &&
+		    stat(items[i].path, &sb) == 0;
+		if (ids[set->n].known) {
+			ids[set->n].dev = sb.st_dev;
+			ids[set->n].ino = sb.st_ino;
+		}
+		for (j = 0; j < set->n; j++) {
+			if (ids[j].known && ids[set->n].known ?
+			    ids[j].dev == ids[set->n].dev &&
+			    ids[j].ino == ids[set->n].ino :
+			    strcmp(set->paths[j], items[i].path) == 0)
 				break;
+		}
 		if (j < set->n) {
 			free(items[i].path);
 			continue;
@@ -283,6 +300,7 @@ inputset_expand(struct inputset *set, const char *const *args, size_t n)
 		set->paths[set->n++] = items[i].path;
 	}
 	set->paths[set->n] = NULL;
+	free(ids);
 	free(items);
 }
 

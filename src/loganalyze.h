@@ -34,6 +34,22 @@ void	fatalx(const char *, ...)
 void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
 
+/* fault.c */
+enum fault_kind {
+	FAULT_ALLOC,
+	FAULT_SQLITE,
+	FAULT_READ,
+	FAULT_WRITE,
+	FAULT_SQLITE_WRITE
+};
+#ifdef FAULT_INJECTION
+int	 fault_hit(int);
+void	 fault_init(void);
+#else
+#define fault_hit(kind)	0
+#define fault_init()	do { } while (0)
+#endif
+
 /* xmalloc.c */
 void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);
@@ -115,6 +131,8 @@ int	 input_scan(struct input *, const uint64_t *, size_t,
 void	 input_scan_free(struct input_scan *);
 int	 input_skip(struct input *, uint64_t, uint64_t, char **);
 void	 input_set_limit(struct input *, uint64_t);
+void	 input_digest_start(struct input *);
+void	 input_digest_hex(const struct input *, char[DIGEST_HEX_LEN]);
 uint64_t input_raw_bytes(const struct input *);
 enum input_status input_getline(struct input *, const char **, size_t *,
 	    size_t *, char **);
@@ -433,6 +451,27 @@ int	 jsonlog_scan(struct jsonlog *, const char *, size_t,
 	    struct json_fields *);
 void	 jsonlog_free(struct jsonlog *);
 
+/* sandbox.c */
+#define SANDBOX_DEFAULT_TIMEOUT_MS	60000	/* --sql-timeout */
+enum sandbox_why {
+	SANDBOX_OK,		/* not the sandbox: SQLite's own error */
+	SANDBOX_INTERRUPTED,	/* SIGINT or SIGTERM */
+	SANDBOX_TIMED_OUT,	/* --sql-timeout */
+	SANDBOX_DENIED,		/* refused by the authorizer */
+	SANDBOX_WRITE		/* refused: it writes */
+};
+struct sqlite3;
+struct sandbox;
+struct sandbox *sandbox_create(struct sqlite3 *);
+void	 sandbox_free(struct sandbox *);
+void	 sandbox_set_timeout(struct sandbox *, int64_t);
+int64_t	 sandbox_timeout(const struct sandbox *);
+void	 sandbox_start(struct sandbox *, int);
+void	 sandbox_stop(struct sandbox *);
+int	 sandbox_why(const struct sandbox *, const char **);
+char	*sandbox_message(const struct sandbox *);
+int	 sandbox_failed_outside(const struct sandbox *);
+
 /* store.c */
 enum ingest_disposition {
 	INGEST_READ,		/* a new input */
@@ -461,6 +500,7 @@ struct store_known {		/* an input already in the database */
 };
 struct store *store_open(const char *, char **);
 int	 store_is_persistent(const struct store *);
+int	 store_is_readonly(const struct store *);
 int	 store_begin(struct store *, char **);
 int	 store_add_input(struct store *, const char *, int64_t *, char **);
 int	 store_begin_input(struct store *, const char *, int64_t *, char **);
@@ -494,6 +534,8 @@ void	 store_note_unread(struct store *, uint64_t);
 uint64_t store_unread(const struct store *);
 int	 store_exec(struct store *, const char *, char **);
 void	*store_db(struct store *);
+struct sandbox *store_sandbox(struct store *);
+struct sqlite3_stmt;
 struct sqlite3_stmt *store_query(struct sqlite3 *, const char *, int *,
 	    char **);
 int	 store_query_step(struct sqlite3 *, struct sqlite3_stmt *, int *,
@@ -599,6 +641,8 @@ void	 rules_free(struct ruleset *);
 /* output.c */
 struct output;
 struct output *output_open(const char *, char **);
+int	 output_is_same_file(const char *, const char *);
+void	 output_unlink_temporary(void);
 int	 output_write(struct output *, struct buf *, char **);
 int	 output_flush(struct output *, struct buf *, char **);
 struct json_t;

@@ -53,10 +53,12 @@ struct options {
 	const char	*since;
 	const char	*until;
 	int		 json;
+	int		 format_given;	/* --format, for --ingest-only */
 	int		 fail_on;	/* severity, or -1 */
 	int		 quiet;
 	int		 ingest_only;	/* load, then stop: no rules, no report */
 	int64_t		 burst_gap_ms;
+	int64_t		 sql_timeout_ms;	/* of each user statement */
 	struct ingest_options ingest;
 };
 
@@ -73,7 +75,8 @@ enum {
 	OPT_SAMPLES,
 	OPT_THREADS,
 	OPT_VERSION,
-	OPT_INGEST_ONLY
+	OPT_INGEST_ONLY,
+	OPT_SQL_TIMEOUT
 };
 
 static const struct option long_options[] = {
@@ -94,6 +97,7 @@ static const struct option long_options[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "ingest-only", no_argument, NULL, OPT_INGEST_ONLY },
+	{ "sql-timeout", required_argument, NULL, OPT_SQL_TIMEOUT },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -111,7 +115,8 @@ usage(FILE *f)
 "its log files, and a rotated set is read oldest first.\n"
 "\n"
 "Output:\n"
-"  -o, --output FILE      write the report to FILE (atomically) not stdout\n"
+"  -o, --output FILE      write the report to FILE (atomically) not stdout;\n"
+"                         never an input or the --db file\n"
 "      --format md|json   report format (default md)\n"
 "      --fail-on SEV      exit 1 if a finding is at or above SEV\n"
 "                         (error, warning or info)\n"
@@ -126,6 +131,8 @@ usage(FILE *f)
 "                         no report\n"
 "      --sql QUERY        print the result of a read-only query instead of\n"
 "                         the report (tables: docs/schema.md)\n"
+"      --sql-timeout S    stop a --sql query or a --rules statement that\n"
+"                         runs longer than S seconds (default 60, 0: never)\n"
 "      --since TIME       report only events at or after TIME\n"
 "      --until TIME       report only events before TIME\n"
 "                         TIME: 2025-12-10T11:08:00Z, 2025-12-10, or a span\n"
@@ -192,13 +199,15 @@ version(void)
 static void __attribute__((format(printf, 1, 2), noreturn))
 usage_error(const char *fmt, ...)
 {
-	va_list	ap;
+	va_list	 ap;
+	char	*msg;
 
-	fprintf(stderr, "loganalyze: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'loganalyze --help' for more information.\n");
+	log_warnx("%s", msg);	/* sanitised: it quotes the user's value */
+	free(msg);
+	fprintf(stderr, "Try 'loganalyze --help' for more information.\n");
 	exit(EXIT_USAGE);
 }
 
@@ -217,6 +226,34 @@ parse_number(const char *arg, const char *opt, int64_t min, int64_t max)
 	return v;
 }
 
+/* What getopt would have said of c (':' or '?') at the argument arg. */
+static void __attribute__((noreturn))
+getopt_error(int c, const char *arg)
+{
+	size_t	len;
+
+	len = strcspn(arg, "=");
+	if (c == ':' && strncmp(arg, "--", 2) == 0)
+		usage_error("option '%.*s' requires an argument", (int)len,
+		    arg);
+	if (c == ':')
+		usage_error("option requires an argument -- '%c'", optopt);
+	/* a known option given an argument, or an unknown short one */
+	if (optopt >= 256 || (optopt != 0 && strchr("oqvh", optopt) != NULL))
+		usage_error("option '%.*s' doesn't allow an argument",
+		    (int)len, arg);
+	if (optopt != 0)
+		usage_error("invalid option -- '%c'", optopt);
+	usage_error("unrecognized option '%s'", arg);
+}
+
+static void __attribute__((noreturn))
+ingest_only_conflict(const char *opt)
+{
+	usage_error("--ingest-only writes no report: %s makes no sense with "
+	    "it", opt);
+}
+
 static void
 parse_options(int argc, char **argv, struct options *o)
 {
@@ -225,19 +262,23 @@ parse_options(int argc, char **argv, struct options *o)
 	memset(o, 0, sizeof *o);
 	o->fail_on = -1;
 	o->burst_gap_ms = 1000;
+	o->sql_timeout_ms = SANDBOX_DEFAULT_TIMEOUT_MS;
 	o->ingest.envelope = ENV_AUTO;
 	o->ingest.max_samples = 5;
 	/* a second thread only pays when it has a CPU of its own */
 	o->ingest.threads = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1;
 	/* getopt names argv[0] in its messages: make it our name */
 	argv[0] = (char *)"loganalyze";
-	while ((c = getopt_long(argc, argv, "o:qvh", long_options,
+	/* getopt's messages, in its words, go through log.c: sanitised */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:qvh", long_options,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			o->output = optarg;
 			break;
 		case OPT_FORMAT:
+			o->format_given = 1;
 			if (strcmp(optarg, "md") == 0 ||
 			    strcmp(optarg, "markdown") == 0)
 				o->json = 0;
@@ -248,6 +289,8 @@ parse_options(int argc, char **argv, struct options *o)
 				    optarg);
 			break;
 		case OPT_DB:
+			if (*optarg == '\0')
+				usage_error("--db: the file name is empty");
 			o->db = optarg;
 			break;
 		case OPT_SQL:
@@ -280,6 +323,10 @@ parse_options(int argc, char **argv, struct options *o)
 			o->burst_gap_ms = parse_number(optarg, "--burst-gap",
 			    RUNS_BURST_SPLIT_MS, 86400000);
 			break;
+		case OPT_SQL_TIMEOUT:
+			o->sql_timeout_ms = parse_number(optarg,
+			    "--sql-timeout", 0, 86400) * 1000;
+			break;
 		case OPT_SAMPLES:
 			o->ingest.max_samples = (unsigned)parse_number(optarg,
 			    "--samples", 0, 100000);
@@ -304,35 +351,54 @@ parse_options(int argc, char **argv, struct options *o)
 			version();
 			exit(EXIT_RAN);
 		default:
-			fprintf(stderr, "Try 'loganalyze --help' for more "
-			    "information.\n");
-			exit(EXIT_USAGE);
+			getopt_error(c, argv[optind - 1]);
 		}
+	}
+	if (o->ingest_only) {
+		if (o->sql != NULL)
+			ingest_only_conflict("--sql");
+		if (o->output != NULL)
+			ingest_only_conflict("-o");
+		if (o->format_given)
+			ingest_only_conflict("--format");
+		if (o->fail_on >= 0)
+			ingest_only_conflict("--fail-on");
 	}
 	o->ingest.progress = !o->quiet && isatty(STDERR_FILENO);
 	o->ingest.quiet = o->quiet;
 }
 
+static volatile sig_atomic_t stop_mode;	/* catch_stop_signals */
+
 static void
 on_stop_signal(int sig)
 {
-	(void)sig;
+	if (stop_mode == 2 && ingest_stop) {
+		/* the second signal: end now, but leave no temporary file */
+		output_unlink_temporary();
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
 	ingest_stop = 1;
 }
 
 /*
- * While reading, SIGINT and SIGTERM stop the reading and the report of
- * what was read is written, marked partial.  No SA_RESTART: a read
- * blocked on a pipe must return.  Afterwards they kill as usual.
+ * While reading (mode 1), SIGINT and SIGTERM stop the reading and the
+ * report of what was read is written, marked partial.  No SA_RESTART: a
+ * read blocked on a pipe must return.  Afterwards (mode 2) the first one
+ * stops the run, once SQLite or the output notices it; the next one kills
+ * as usual, after removing the report's temporary file.
  */
 static void
-catch_stop_signals(int on)
+catch_stop_signals(int mode)
 {
 	struct sigaction	sa;
 
+	stop_mode = mode;
 	memset(&sa, 0, sizeof sa);
 	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = on ? on_stop_signal : SIG_DFL;
+	sa.sa_handler = mode != 0 ? on_stop_signal : SIG_DFL;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 }
@@ -360,6 +426,34 @@ stdin_is_input(void)
 	struct stat	sb;
 
 	return fstat(STDIN_FILENO, &sb) == 0 && !S_ISCHR(sb.st_mode);
+}
+
+/*
+ * Whether -o names a file the run reads (one of the n inputs, standard
+ * input for "-", or the database), by device and inode, whatever the
+ * names: said on stderr.
+ */
+static int
+output_clobbers(const struct options *o, const char **files, int n)
+{
+	int	i;
+
+	if (o->output == NULL || strcmp(o->output, "-") == 0)
+		return 0;
+	if (o->db != NULL && output_is_same_file(o->output, o->db)) {
+		log_warnx("-o %s: the same file as the database (--db %s)",
+		    o->output, o->db);
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		if (output_is_same_file(o->output, files[i])) {
+			log_warnx("-o %s: the same file as the input %s",
+			    o->output, strcmp(files[i], "-") == 0 ? "<stdin>" :
+			    files[i]);
+			return 1;
+		}
+	}
+	return 0;
 }
 
 static int
@@ -397,13 +491,17 @@ main(int argc, char **argv)
 	int64_t			 now, since = TS_NONE, until = TS_NONE;
 	int			 nfiles, i, status = EXIT_RAN, rc;
 	int			 read = 0, relay = 0;
+	size_t			 nread = 0, nfailed = 0;
 
 	/*
 	 * A closed output pipe (loganalyze ... | head) ends the run quietly,
 	 * even when the caller left SIGPIPE ignored: by then the inputs and
 	 * any --db are committed.
 	 */
+	fault_init();	/* tests only: configure --enable-fault-injection */
 	signal(SIGPIPE, SIG_DFL);
+	/* past ulimit -f a write fails with EFBIG, an I/O error (exit 3) */
+	signal(SIGXFSZ, SIG_IGN);
 	catch_stop_signals(1);
 	parse_options(argc, argv, &o);
 	lap();
@@ -415,6 +513,10 @@ main(int argc, char **argv)
 	if (argc == optind && (o.db == NULL || stdin_is_input())) {
 		files = stdin_only;
 		nfiles = 1;
+	}
+	if (output_clobbers(&o, files, nfiles)) {
+		status = EXIT_USAGE;
+		goto out;
 	}
 	now = (int64_t)time(NULL) * 1000;
 	if (o.since != NULL && time_parse_arg(o.since, now, &since) != 0)
@@ -445,6 +547,12 @@ main(int argc, char **argv)
 		status = EXIT_IO;
 		goto out;
 	}
+	if (store_is_readonly(store) && nfiles > 0) {
+		log_warnx("%s: the database is read-only: no input can be "
+		    "added to it", o.db);
+		status = EXIT_IO;
+		goto out;
+	}
 	ing = ingest_create(&o.ingest, &cause);
 	if (ing == NULL)
 		fatalx("%s", cause);
@@ -459,8 +567,10 @@ main(int argc, char **argv)
 			free(cause);
 			cause = NULL;
 			status = EXIT_IO;
+			nfailed++;
 			continue;
 		}
+		nread++;
 		log_debug("%s: %llu lines, %llu events, %llu unparsed in "
 		    "%.3f s", files[i], (unsigned long long)st.lines,
 		    (unsigned long long)st.events,
@@ -477,13 +587,23 @@ main(int argc, char **argv)
 			    "s", st.first);
 	}
 
-	catch_stop_signals(0);
 	if (ingest_stop) {
 		log_warnx("interrupted: the report covers what was read so far");
 		status = EXIT_IO;
 	}
 	if (o.ingest_only)
 		goto out;
+	/* no input could be read: a report would read as a clean run */
+	if (nread == 0 && nfailed + set.nerrors > 0)
+		goto out;
+	/*
+	 * From here a stop signal stops the run: the sandbox's progress
+	 * handler ends a rule or --sql query, and the report is not put in
+	 * place.  A second signal kills as usual.
+	 */
+	ingest_stop = 0;
+	catch_stop_signals(2);
+	sandbox_set_timeout(store_sandbox(store), o.sql_timeout_ms);
 
 	/* a nightly report compares with the window before (--since) */
 	if (report_compare_prepare(store, rules, since, until != TS_NONE ?
@@ -498,11 +618,11 @@ main(int argc, char **argv)
 		goto out;
 	}
 	log_debug("indexes and connections in %.3f s", lap());
-	if (rules_run(rules, store, &cause) != 0) {
+	rc = rules_run(rules, store, &cause);
+	if (rc != 0) {
 		log_warnx("%s", cause);
-		/* the user's rule is a usage error; a built-in one, ours */
-		status = strncmp(cause, "builtin:", 8) == 0 ? EXIT_IO :
-		    EXIT_USAGE;
+		/* the user's rule is a usage error; anything else, ours */
+		status = rc == -2 ? EXIT_IO : EXIT_USAGE;
 		goto out;
 	}
 	log_debug("%zu rules in %.3f s", rules_count(rules), lap());

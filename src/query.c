@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +41,9 @@ query_json_value(sqlite3_stmt *st, int i, struct buf *tmp)
 	case SQLITE_INTEGER:
 		return json_integer(sqlite3_column_int64(st, i));
 	case SQLITE_FLOAT:
+		/* JSON has no Inf or NaN: null, as JSON.stringify gives */
+		if (!isfinite(sqlite3_column_double(st, i)))
+			return json_null();
 		return json_real(sqlite3_column_double(st, i));
 	default:
 		buf_reset(tmp);
@@ -51,65 +55,81 @@ query_json_value(sqlite3_stmt *st, int i, struct buf *tmp)
 }
 
 /*
- * ATTACH is "read-only" to SQLite but creates or opens any file it names:
- * not something a query over the store needs.
+ * Past white space, semicolons and comments (-- to the end of the line,
+ * and C-style, an unclosed one to the end): what is left after the
+ * statement must be nothing else.
  */
-static int
-query_authorize(void *arg, int action, const char *a, const char *b,
-    const char *c, const char *d)
+static const char *
+query_skip_rest(const char *p)
 {
-	(void)arg;
-	(void)a;
-	(void)b;
-	(void)c;
-	(void)d;
-	if (action == SQLITE_ATTACH || action == SQLITE_DETACH)
-		return SQLITE_DENY;
-	return SQLITE_OK;
+	for (;;) {
+		p += strspn(p, " \t\r\n\f;");
+		if (p[0] == '-' && p[1] == '-')
+			p += strcspn(p, "\n");
+		else if (p[0] == '/' && p[1] == '*') {
+			p = strstr(p + 2, "*/");
+			if (p == NULL)
+				return "";
+			p += 2;
+		} else
+			return p;
+	}
+}
+
+/* The message of a query that failed, refused or stopped by the sandbox. */
+static char *
+query_error(struct sandbox *sb)
+{
+	char	*msg, *cause;
+
+	msg = sandbox_message(sb);
+	if (msg == NULL)
+		return xstrdup("--sql: only read-only statements may run");
+	cause = xasprintf("--sql: %s", msg);
+	free(msg);
+	return cause;
 }
 
 /*
- * Run one read-only statement; its rows go to out as markdown (json == 0)
- * or JSON, and from out to dst (if not NULL) as they come.  -1 and *cause
- * when it does not prepare, writes, or fails; -2 and *cause when its
- * output cannot be written.
+ * Run one read-only statement in the sandbox; its rows go to out as
+ * markdown (json == 0) or JSON, and from out to dst (if not NULL) as they
+ * come.  -1 and *cause when it does not prepare, writes, is refused, stops
+ * at the time limit or fails; -2 and *cause when its output cannot be
+ * written, it is interrupted, or it fails for want of memory or I/O.
  */
 int
 query_run(struct store *s, const char *sql, int json, struct buf *out,
     struct output *dst, char **cause)
 {
 	sqlite3		*db = store_db(s);
-	sqlite3_stmt	*st;
+	struct sandbox	*sb = store_sandbox(s);
+	sqlite3_stmt	*st = NULL;
 	const char	*tail;
 	json_t		*o;
 	struct buf	 tmp;
-	int		 ncol, i, rc, nrows = 0;
+	int		 ncol, i, rc, nrows = 0, ret = -1;
 
-	sqlite3_set_authorizer(db, query_authorize, NULL);
-	rc = sqlite3_prepare_v2(db, sql, -1, &st, &tail);
-	sqlite3_set_authorizer(db, NULL, NULL);
-	if (rc != SQLITE_OK) {
-		*cause = xasprintf("--sql: %s", sqlite3_errmsg(db));
-		return -1;
+	buf_init(&tmp);
+	sandbox_start(sb, 1);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, &tail) != SQLITE_OK) {
+		*cause = query_error(sb);
+		if (sandbox_failed_outside(sb))
+			ret = -2;
+		goto out;
 	}
 	if (st == NULL) {
 		*cause = xstrdup("--sql: no statement");
-		return -1;
+		goto out;
 	}
-	while (*tail == ' ' || *tail == '\n' || *tail == '\t' || *tail == ';')
-		tail++;
-	if (*tail != '\0') {
+	if (*query_skip_rest(tail) != '\0') {
 		*cause = xstrdup("--sql: give one statement");
-		sqlite3_finalize(st);
-		return -1;
+		goto out;
 	}
 	if (!sqlite3_stmt_readonly(st)) {
 		*cause = xstrdup("--sql: only read-only statements may run");
-		sqlite3_finalize(st);
-		return -1;
+		goto out;
 	}
 
-	buf_init(&tmp);
 	ncol = sqlite3_column_count(st);
 	if (json)
 		buf_addc(out, '[');
@@ -141,21 +161,24 @@ query_run(struct store *s, const char *sql, int json, struct buf *out,
 		}
 		nrows++;
 		if (output_flush(dst, out, cause) != 0) {
-			buf_free(&tmp);
-			sqlite3_finalize(st);
-			return -2;
+			ret = -2;
+			goto out;
 		}
 	}
-	buf_free(&tmp);
 	if (rc != SQLITE_DONE) {
-		*cause = xasprintf("--sql: %s", sqlite3_errmsg(db));
-		sqlite3_finalize(st);
-		return -1;
+		*cause = query_error(sb);
+		if (sandbox_failed_outside(sb))
+			ret = -2;
+		goto out;
 	}
-	sqlite3_finalize(st);
 	if (json)
 		buf_adds(out, nrows > 0 ? "\n]\n" : "]\n");
 	else
 		buf_printf(out, "\n(%d row%s)\n", nrows, nrows == 1 ? "" : "s");
-	return 0;
+	ret = 0;
+out:
+	sqlite3_finalize(st);
+	sandbox_stop(sb);
+	buf_free(&tmp);
+	return ret;
 }

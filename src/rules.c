@@ -522,21 +522,50 @@ rule_insert_row(const struct rule *r, sqlite3 *db, sqlite3_stmt *row,
 	return 0;
 }
 
-/* Run one rule's statements; rows of any statement are findings. */
+/*
+ * The message of a rule statement that failed: what the sandbox refused or
+ * stopped, or SQLite's error, at the line of the rule file it is on.
+ */
+static char *
+rule_error(const struct rule *r, sqlite3 *db, struct sandbox *sb,
+    const char *stmt)
+{
+	char	*msg, *cause;
+
+	msg = sandbox_message(sb);
+	if (msg == NULL)
+		msg = xstrdup("a rule may only read: findings come from its "
+		    "result rows");
+	cause = xasprintf("%s:%u: %s", r->origin, rule_line_of(r, db, stmt),
+	    msg);
+	free(msg);
+	return cause;
+}
+
+/*
+ * Run one rule's statements, each in the sandbox (with the time limit
+ * unless the rule is built in); rows of any statement are findings.
+ * -1 and *cause when the rule is at fault (a user's rule that does not
+ * prepare, is refused, fails or is too slow), -2 when it is not (a
+ * built-in rule, memory, I/O, a stop signal).
+ */
 static int
-rule_run(const struct rule *r, sqlite3 *db, sqlite3_stmt *ins, char **cause)
+rule_run(const struct rule *r, sqlite3 *db, struct sandbox *sb,
+    sqlite3_stmt *ins, char **cause)
 {
 	sqlite3_stmt	*st = NULL;
 	const char	*sql = r->sql, *tail, *name;
-	int		 map[COL__COUNT], c, i, rc;
+	int		 map[COL__COUNT], c, i, rc, user;
 
+	user = strncmp(r->origin, "builtin:", 8) != 0;
 	while (*sql != '\0') {
+		sandbox_start(sb, user);
 		if (sqlite3_prepare_v2(db, sql, -1, &st, &tail) != SQLITE_OK) {
-			*cause = xasprintf("%s:%u: %s", r->origin,
-			    rule_line_of(r, db, sql), sqlite3_errmsg(db));
-			return -1;
+			*cause = rule_error(r, db, sb, sql);
+			goto out;
 		}
 		if (st == NULL) {	/* only comments or white space left */
+			sandbox_stop(sb);
 			sql = tail;
 			continue;
 		}
@@ -544,8 +573,7 @@ rule_run(const struct rule *r, sqlite3 *db, sqlite3_stmt *ins, char **cause)
 			*cause = xasprintf("%s:%u: a rule may only read: "
 			    "findings come from its result rows", r->origin,
 			    rule_line_of(r, db, sql));
-			sqlite3_finalize(st);
-			return -1;
+			goto out;
 		}
 		for (c = 0; c < COL__COUNT; c++)
 			map[c] = -1;
@@ -558,38 +586,41 @@ rule_run(const struct rule *r, sqlite3 *db, sqlite3_stmt *ins, char **cause)
 				/* a misspelt column would be a silent NULL */
 				*cause = rule_bad_column(r,
 				    rule_line_of(r, db, sql), name);
-				sqlite3_finalize(st);
-				return -1;
+				goto out;
 			}
 			map[c] = i;
 		}
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			if ((c = rule_insert_row(r, db, st, map, ins)) == 1) {
+			if ((c = rule_insert_row(r, db, st, map, ins)) == 0)
+				continue;
+			if (c == 1)
 				*cause = xasprintf("%s:%u: side '%s' is not one "
 				    "of %s", r->origin, rule_line_of(r, db, sql),
 				    sqlite3_column_text(st, map[COL_SIDE]),
 				    RULE_SIDES);
-				sqlite3_finalize(st);
-				return -1;
-			}
-			if (c != 0) {
+			else if (sandbox_why(sb, &name) != SANDBOX_OK)
+				*cause = rule_error(r, db, sb, sql);
+			else
 				*cause = xasprintf("%s:%u: storing finding: "
 				    "%s", r->origin, rule_line_of(r, db, sql),
 				    sqlite3_errmsg(db));
-				sqlite3_finalize(st);
-				return -1;
-			}
+			goto out;
 		}
 		if (rc != SQLITE_DONE) {
-			*cause = xasprintf("%s:%u: %s", r->origin,
-			    rule_line_of(r, db, sql), sqlite3_errmsg(db));
-			sqlite3_finalize(st);
-			return -1;
+			*cause = rule_error(r, db, sb, sql);
+			goto out;
 		}
 		sqlite3_finalize(st);
+		st = NULL;
+		sandbox_stop(sb);
 		sql = tail;
 	}
 	return 0;
+out:
+	rc = !user || sandbox_failed_outside(sb) ? -2 : -1;
+	sqlite3_finalize(st);
+	sandbox_stop(sb);
+	return rc;
 }
 
 static int
@@ -602,7 +633,9 @@ rules_id_cmp(const void *a, const void *b)
 
 /*
  * Run every rule and fill the findings table (emptied first), then point
- * each consequence at the finding of its cause.
+ * each consequence at the finding of its cause.  -1 and *cause when a
+ * user's rule is at fault (a usage error), -2 and *cause on any other
+ * failure.
  */
 int
 rules_run(struct ruleset *rs, struct store *s, char **cause)
@@ -610,15 +643,15 @@ rules_run(struct ruleset *rs, struct store *s, char **cause)
 	sqlite3		*db = store_db(s);
 	sqlite3_stmt	*ins = NULL;
 	size_t		 i;
-	int		 rc = -1;
+	int		 rc = -2;
 	char		*ignored = NULL;
 	double		 start;
 
 	if (rules_write_params(rs, s, cause) != 0)
-		return -1;
+		return -2;
 	qsort(rs->rules, rs->n, sizeof *rs->rules, rules_id_cmp);
 	if (store_exec(s, "BEGIN; DELETE FROM findings;", cause) != 0)
-		return -1;
+		return -2;
 	if (sqlite3_prepare_v2(db, "INSERT INTO findings (rule, severity, "
 	    "severity_rank, title, next, conn, first_ts, last_ts, count, "
 	    "summary, anchor_event, cause_event, evidence, timeline, side) "
@@ -630,8 +663,10 @@ rules_run(struct ruleset *rs, struct store *s, char **cause)
 	}
 	for (i = 0; i < rs->n; i++) {
 		start = time_elapsed();
-		if (rule_run(&rs->rules[i], db, ins, cause) != 0)
+		rc = rule_run(&rs->rules[i], db, store_sandbox(s), ins, cause);
+		if (rc != 0)
 			goto out;
+		rc = -2;
 		log_debug("rule %s in %.3f s", rs->rules[i].id,
 		    time_elapsed() - start);
 	}
@@ -645,7 +680,7 @@ rules_run(struct ruleset *rs, struct store *s, char **cause)
 out:
 	sqlite3_finalize(ins);
 	if (rc == 0)
-		return store_exec(s, "COMMIT", cause);
+		return store_exec(s, "COMMIT", cause) != 0 ? -2 : 0;
 	store_exec(s, "ROLLBACK", &ignored);
 	free(ignored);
 	return rc;

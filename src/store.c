@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -26,9 +27,11 @@ struct store {
 	sqlite3_stmt	*ins_sample;
 	sqlite3_stmt	*add_cont;
 	int		 persistent;
+	int		 readonly;	/* --db one may only read: a copy */
 	int		 in_txn;
 	/* each connection's sums (connsum.c); NULL with --db */
 	struct connsum	*sums;
+	struct sandbox	*sandbox;	/* of the SQL users give */
 	int		 summed;	/* connections came from them */
 	int64_t		 year_inferred;	/* lines stored */
 	int64_t		 mark;		/* last id before the input */
@@ -179,10 +182,12 @@ store_prepare(struct store *s, const char *sql, sqlite3_stmt **stmt,
 }
 
 /*
- * Refuse a database written by another schema version, before the schema
- * script touches it: the tables of an older version lack columns (events
- * gained line_count, last_line, line_list, last_ts and prefix, inputs
- * content_hash) and its constraints differ, so it is not migrated.
+ * Refuse a database written by another schema version, or not by
+ * loganalyze at all (anything in it, and no meta table), before anything
+ * touches it (the page size, the journal mode, the schema script): the
+ * tables of an older version lack columns (events gained line_count,
+ * last_line, line_list, last_ts and prefix, inputs content_hash) and its
+ * constraints differ, so it is not migrated.
  */
 static int
 store_check_version(struct store *s, char **cause)
@@ -193,9 +198,8 @@ store_check_version(struct store *s, char **cause)
 
 	if (sqlite3_prepare_v2(s->db,
 	    "SELECT (SELECT count(*) FROM sqlite_master WHERE type = 'table'"
-	    " AND name = 'meta'), (SELECT count(*) FROM sqlite_master"
-	    " WHERE type = 'table' AND name IN ('inputs', 'events'))", -1, &st,
-	    NULL) != SQLITE_OK)
+	    " AND name = 'meta'), (SELECT count(*) FROM sqlite_master)", -1,
+	    &st, NULL) != SQLITE_OK)
 		return store_error(s, "schema version", cause);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_finalize(st);
@@ -259,8 +263,69 @@ store_profile(unsigned type, void *arg, void *stmt, void *ns)
 }
 
 /*
+ * Copy the database at path, which the user may only read, into the
+ * scratch database: the analysis writes its tables there, and nothing
+ * reaches the file.  It is opened read-only; when that needs files it
+ * cannot make (the -shm of a WAL database in a directory it may not
+ * write), as immutable.  0, or -1 and *cause.
+ */
+static int
+store_copy_readonly(struct store *s, const char *path, char **cause)
+{
+	static const char	 safe[] = "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-._~";
+	sqlite3			*src = NULL;
+	sqlite3_backup		*b;
+	struct buf		 uri;
+	const unsigned char	*p;
+	int			 rc = SQLITE_ERROR, immutable;
+
+	for (immutable = 0; immutable <= 1; immutable++) {
+		buf_init(&uri);
+		buf_adds(&uri, "file:");
+		for (p = (const unsigned char *)path; *p != '\0'; p++) {
+			if (strchr(safe, *p) != NULL)
+				buf_addc(&uri, *p);
+			else
+				buf_printf(&uri, "%%%02X", *p);
+		}
+		buf_adds(&uri, immutable ? "?immutable=1" : "?mode=ro");
+		sqlite3_close(src);
+		src = NULL;
+		rc = sqlite3_open_v2(buf_cstr(&uri), &src,
+		    SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+		buf_free(&uri);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_exec(src, "SELECT count(*) FROM "
+			    "sqlite_master", NULL, NULL, NULL);
+		if (rc == SQLITE_OK)
+			break;
+	}
+	if (rc != SQLITE_OK) {
+		*cause = xstrdup(src != NULL ? sqlite3_errmsg(src) :
+		    "out of memory");
+		sqlite3_close(src);
+		return -1;
+	}
+	b = sqlite3_backup_init(s->db, "main", src, "main");
+	if (b != NULL) {
+		sqlite3_backup_step(b, -1);
+		sqlite3_backup_finish(b);
+	}
+	rc = 0;
+	if (sqlite3_errcode(s->db) != SQLITE_OK) {
+		*cause = xasprintf("copying it: %s", sqlite3_errmsg(s->db));
+		rc = -1;
+	}
+	sqlite3_close(src);
+	return rc;
+}
+
+/*
  * Open the database at path, or a temporary one for NULL, and make sure
- * the schema is there.  NULL and *cause on failure.
+ * the schema is there.  A database at path that the user may only read is
+ * copied into a temporary one (store_is_readonly).  NULL and *cause on
+ * failure.
  */
 struct store *
 store_open(const char *path, char **cause)
@@ -269,13 +334,15 @@ store_open(const char *path, char **cause)
 	char		*err = NULL, *ignored = NULL;
 
 	s = xcalloc(1, sizeof *s);
-	s->persistent = path != NULL;
+	s->readonly = path != NULL && access(path, F_OK) == 0 &&
+	    access(path, W_OK) != 0;
+	s->persistent = path != NULL && !s->readonly;
 	/*
 	 * NOMUTEX: the storing thread and the main thread take turns with
 	 * the connection (handoff.c), never at once, so SQLite need not lock
 	 * it on every call.
 	 */
-	if (sqlite3_open_v2(path != NULL ? path : "", &s->db,
+	if (sqlite3_open_v2(s->persistent ? path : "", &s->db,
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
 	    NULL) != SQLITE_OK) {
 		*cause = xasprintf("%s: %s", path != NULL ? path : "temporary "
@@ -287,6 +354,7 @@ store_open(const char *path, char **cause)
 	if (log_verbose > 1)
 		sqlite3_trace_v2(s->db, SQLITE_TRACE_PROFILE, store_profile,
 		    NULL);
+	s->sandbox = sandbox_create(s->db);
 	sqlite3_extended_result_codes(s->db, 1);
 	/*
 	 * Pages of 16 KiB, for a new database (an existing one keeps its
@@ -295,6 +363,10 @@ store_open(const char *path, char **cause)
 	 * (33.9k 4 KiB preads at 1M lines); about 8 % faster there.  Before
 	 * WAL, which fixes the page size.
 	 */
+	if (s->readonly && store_copy_readonly(s, path, &err) != 0)
+		goto fail_msg;
+	if (store_check_version(s, &err) != 0)
+		goto fail_msg;
 	if (store_exec_busy(s, "PRAGMA page_size = 16384;", &err) != 0)
 		goto fail_msg;
 	if (s->persistent) {
@@ -317,9 +389,12 @@ store_open(const char *path, char **cause)
 	    "PRAGMA temp.journal_mode = MEMORY;", &err) != 0)
 		goto fail_msg;
 	/* two first runs at once: one creates the schema, one waits */
-	if (store_check_version(s, &err) != 0 ||
-	    store_exec(s, "BEGIN IMMEDIATE", &err) != 0)
+	if (store_exec(s, "BEGIN IMMEDIATE", &err) != 0 ||
+	    store_check_version(s, &err) != 0) {
+		store_exec(s, "ROLLBACK", &ignored);
+		free(ignored);
 		goto fail_msg;
+	}
 	if (store_exec(s, embedded_schema, &err) != 0 ||
 	    store_exec(s, "INSERT OR IGNORE INTO meta VALUES "
 	    "('schema_version', '" STORE_SCHEMA_VERSION "');"
@@ -332,7 +407,8 @@ store_open(const char *path, char **cause)
 	}
 	if (classify_store_kinds(s->db, &err) != 0)
 		goto fail_msg;
-	if (!s->persistent)
+	/* sums of what this run stores: not for a copy's events */
+	if (!s->persistent && !s->readonly)
 		s->sums = connsum_create();
 	if (store_prepare(s, store_ins_event_sql, &s->ins_event, &err) != 0 ||
 	    store_prepare(s, store_ins_sample_sql, &s->ins_sample, &err) != 0 ||
@@ -357,6 +433,7 @@ store_close(struct store *s)
 	sqlite3_finalize(s->ins_event);
 	sqlite3_finalize(s->ins_sample);
 	sqlite3_finalize(s->add_cont);
+	sandbox_free(s->sandbox);
 	sqlite3_close(s->db);
 	connsum_free(s->sums);
 	free(s);
@@ -366,6 +443,20 @@ void *
 store_db(struct store *s)
 {
 	return s->db;
+}
+
+/* The sandbox of user SQL on the connection, borrowed. */
+struct sandbox *
+store_sandbox(struct store *s)
+{
+	return s->sandbox;
+}
+
+/* Whether the --db file may only be read (the store is a copy of it). */
+int
+store_is_readonly(const struct store *s)
+{
+	return s->readonly;
 }
 
 /* Whether the database outlives the run (--db). */

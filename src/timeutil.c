@@ -151,8 +151,11 @@ parse_offset(const char **pp, const char *end, int64_t *off)
 static int
 parse_date(const char **pp, const char *end, int64_t *days)
 {
-	const char	*p = *pp;
-	int		 y, mo, d;
+	static const int	 mdays[] = {
+		31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+	};
+	const char		*p = *pp;
+	int			 y, mo, d;
 
 	if ((y = digits(&p, end, 4)) < 0 || p >= end || *p++ != '-')
 		return -1;
@@ -160,7 +163,12 @@ parse_date(const char **pp, const char *end, int64_t *days)
 		return -1;
 	if ((d = digits(&p, end, 2)) < 0)
 		return -1;
-	if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31)
+	if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 ||
+	    d > mdays[mo - 1])
+		return -1;
+	/* February 29 only in a leap year */
+	if (mo == 2 && d == 29 && (y % 4 != 0 || (y % 100 == 0 &&
+	    y % 400 != 0)))
 		return -1;
 	*days = days_from_civil(y, mo, d);
 	*pp = p;

@@ -21,7 +21,7 @@ xmalloc(size_t size)
 
 	if (size == 0)
 		size = 1;
-	p = malloc(size);
+	p = fault_hit(FAULT_ALLOC) ? NULL : malloc(size);
 	if (p == NULL)
 		fatalx("out of memory allocating %zu bytes", size);
 	return p;
@@ -34,7 +34,7 @@ xcalloc(size_t n, size_t size)
 
 	if (n == 0 || size == 0)
 		n = size = 1;
-	p = calloc(n, size);
+	p = fault_hit(FAULT_ALLOC) ? NULL : calloc(n, size);
 	if (p == NULL)
 		fatalx("out of memory allocating %zu * %zu bytes", n, size);
 	return p;
@@ -47,7 +47,7 @@ xrealloc(void *old, size_t size)
 
 	if (size == 0)
 		size = 1;
-	p = realloc(old, size);
+	p = fault_hit(FAULT_ALLOC) ? NULL : realloc(old, size);
 	if (p == NULL)
 		fatalx("out of memory allocating %zu bytes", size);
 	return p;

@@ -11,6 +11,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -484,9 +485,61 @@ test_not_built_in(void)
 }
 #endif
 
+/*
+ * The digest of what was read is that of the file's content, and differs
+ * when the file is rewritten in place (same size) while it is read: past
+ * the first buffer's worth, so the change is read after it was made.
+ */
+static void
+test_digest_of_what_was_read(void)
+{
+	struct digest	 d;
+	struct input	*in;
+	char		 path[64], want[DIGEST_HEX_LEN], got[DIGEST_HEX_LEN];
+	char		*text, *cause = NULL;
+	const char	*line;
+	size_t		 n = 4 * 1024 * 1024, len, full, i;
+	int		 fd, changed;
+
+	text = xmalloc(n);
+	for (i = 0; i < n; i++)
+		text[i] = i % 64 == 63 ? '\n' : 'a' + (char)(i % 26);
+	digest_init(&d);
+	digest_update(&d, text, n);
+	digest_hex(&d, want);
+	for (changed = 0; changed <= 1; changed++) {
+		in = open_temp_file(path, sizeof path, text, n);
+		if (in == NULL)
+			break;
+		input_digest_start(in);
+		CHECK(input_getline(in, &line, &len, &full, &cause) ==
+		    INPUT_LINE);
+		if (changed) {
+			fd = open(path, O_WRONLY);
+			CHECK(fd != -1);
+			CHECK(pwrite(fd, "ZZ", 2, (off_t)(n - 100)) == 2);
+			close(fd);
+		}
+		while (input_getline(in, &line, &len, &full, &cause) ==
+		    INPUT_LINE)
+			;
+		CHECK(cause == NULL);
+		CHECK(input_raw_bytes(in) == n);
+		input_digest_hex(in, got);
+		if (changed)
+			CHECK(strcmp(got, want) != 0);
+		else
+			CHECK(strcmp(got, want) == 0);
+		input_close(in);
+		unlink(path);
+	}
+	free(text);
+}
+
 int
 main(void)
 {
+	TEST(test_digest_of_what_was_read);
 	TEST(test_plain_file);
 	TEST(test_gzip_members_then_garbage);
 	TEST(test_gzip_truncated);

@@ -185,9 +185,28 @@ test_cache(void)
 	CHECK(time_parse_iso_cached(&c, nuls, sizeof nuls, &t) == -1);
 }
 
+/* A day the month does not have is no date, in an argument or a line. */
+static void
+test_bad_day(void)
+{
+	int64_t	t;
+
+	CHECK(time_parse_arg("2025-02-30", 0, &t) == -1);
+	CHECK(time_parse_arg("2025-02-29", 0, &t) == -1);
+	CHECK(time_parse_arg("2025-04-31", 0, &t) == -1);
+	CHECK(time_parse_arg("1900-02-29", 0, &t) == -1);
+	CHECK(time_parse_arg("2024-02-29", 0, &t) == 0);
+	CHECK(t == 1709164800000LL);
+	CHECK(time_parse_arg("2000-02-29", 0, &t) == 0);
+	CHECK(time_parse_arg("2025-12-31", 0, &t) == 0);
+	CHECK(time_parse_iso("2025-02-30T11:08:10.720Z", 24, &t) == -1);
+	CHECK(time_parse_iso("2025-06-31T11:08:10Z", 20, &t) == -1);
+}
+
 int
 main(void)
 {
+	TEST(test_bad_day);
 	TEST(test_iso);
 	TEST(test_cache);
 	TEST(test_arg);
