@@ -1,12 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The markdown report, built from the store after the rules ran: inputs,
- * a summary of findings, one section per affected connection (timeline,
- * findings with their evidence lines, causal chain, what to check next) and
- * a table of the healthy ones.  Everything is ordered by reading order or
- * severity, never by wall-clock time, so the same input gives the same
- * bytes.  Log text reaches the report only through md_escape_cell (inline)
- * or report_code_block (fenced, sanitized), so it cannot become markup.
+ * The markdown report, built from the store after the rules ran: what
+ * happened, a summary of findings and a chart of the sessions, the inputs,
+ * one section per affected connection (timeline, findings with their
+ * evidence lines, causal chain, what to check next), a table of the other
+ * connections with problems and one of the healthy ones.  Everything is
+ * ordered by reading order or severity, never by wall-clock time, so the
+ * same input gives the same bytes.  Unless --all, the report stays under
+ * its budget (REPORT_BUDGET, or REPORT_BUDGET_BRIEF): a section that would
+ * not fit is left out whole, and the report says what was.  Log text
+ * reaches the report only through md_escape_cell (inline), report_code_block
+ * (fenced, sanitized) or chart_mermaid_label, so it cannot become markup.
+ * The selection of sections and the paths' common directory are shared
+ * with the terminal view (report_text.c).
  */
 #include "config.h"
 
@@ -23,6 +29,12 @@
 #define REPORT_VERDICT_EXAMPLES	3	/* ids per group beyond that */
 #define REPORT_MAX_EVIDENCE	6	/* lines per finding */
 #define REPORT_MAX_RAW		400	/* bytes of an evidence line */
+#define REPORT_FULL_SECTIONS	10	/* sections in reading order */
+#define REPORT_BRIEF_SECTIONS	3	/* with --brief */
+#define REPORT_MAX_MODES	20	/* representatives, one per mode */
+#define REPORT_MAX_INPUTS	50	/* rows of the inputs table */
+#define REPORT_RESERVE		4096	/* room kept for the report's end */
+#define REPORT_WRAP		96	/* columns of an evidence block */
 
 #define REPORT_XSTR(x)		#x
 #define REPORT_STR(x)		REPORT_XSTR(x)
@@ -34,11 +46,19 @@ struct report {
 	struct output	*dst;		/* where out goes as it fills, or NULL */
 	char		**cause;
 	int		 failed;
+	const struct report_options *opts;
+	size_t		 budget;	/* bytes the report may take, or 0 */
+	size_t		 written;	/* bytes already handed to dst */
+	size_t		 common;	/* length of the inputs' common dir */
+	int		 one_input;	/* a single input: lines by number */
+	int64_t		 left_sections;	/* sections left out for the budget */
+	int64_t		 left_rows;	/* table rows left out */
 	/* run once per connection or finding: prepared once */
 	sqlite3_stmt	*timeline;
 	sqlite3_stmt	*evidence;
 	sqlite3_stmt	*roots;
 	sqlite3_stmt	*consequences;
+	sqlite3_stmt	*fields;
 };
 
 /* The connections that get a section: those with an error or warning. */
@@ -128,7 +148,7 @@ md_escape_cell(struct buf *b, const char *s, size_t len)
 }
 
 static void
-report_text(struct report *r, const char *s)
+report_str(struct report *r, const char *s)
 {
 	if (s != NULL)
 		md_escape_cell(r->out, s, strlen(s));
@@ -201,8 +221,90 @@ report_step(struct report *r, sqlite3_stmt *st)
 static void
 report_flush(struct report *r)
 {
+	size_t	len = r->out->len;
+
 	if (!r->failed && output_flush(r->dst, r->out, r->cause) != 0)
 		r->failed = 1;
+	if (r->out->len < len)
+		r->written += len - r->out->len;
+}
+
+/* Whether need more bytes fit in the budget, with the end's reserve. */
+static int
+report_room(struct report *r, size_t need)
+{
+	return r->budget == 0 ||
+	    r->written + r->out->len + need + REPORT_RESERVE <= r->budget;
+}
+
+/*
+ * The length of the directory all inputs' paths start with ("logs/" of
+ * "logs/a.log" and "logs/b.log"; 0 when they share none), so the report
+ * can name them shorter.
+ */
+size_t
+report_common_dir(sqlite3 *db)
+{
+	sqlite3_stmt	*st;
+	char		*common = NULL;
+	const char	*p;
+	size_t		 n = 0, i;
+
+	if (sqlite3_prepare_v2(db, "SELECT path FROM inputs ORDER BY id", -1,
+	    &st, NULL) != SQLITE_OK)
+		return 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		p = (const char *)sqlite3_column_text(st, 0);
+		if (p == NULL)
+			continue;
+		if (common == NULL) {
+			common = xstrdup(p);
+			n = strlen(common);
+			continue;
+		}
+		for (i = 0; i < n && common[i] == p[i]; i++)
+			;
+		n = i;
+	}
+	sqlite3_finalize(st);
+	/* back to the last slash: a directory, not part of a name */
+	while (n > 0 && common[n - 1] != '/')
+		n--;
+	free(common);
+	return n;
+}
+
+/* path without the inputs' common directory, of length common. */
+const char *
+report_path_short(const char *path, size_t common)
+{
+	if (path == NULL || strlen(path) < common)
+		return path;
+	return path + common;
+}
+
+/* A line's place: its number, with its input's short path if several. */
+static void
+report_where(struct report *r, struct buf *b, const char *path,
+    int64_t line)
+{
+	if (!r->one_input) {
+		text_sanitize(b, report_path_short(path, r->common),
+		    strlen(report_path_short(path, r->common)));
+		buf_addc(b, ':');
+	}
+	buf_printf(b, "%lld", (long long)line);
+}
+
+static void
+report_where_md(struct report *r, const char *path, int64_t line)
+{
+	struct buf	w;
+
+	buf_init(&w);
+	report_where(r, &w, path, line);
+	md_escape_cell(r->out, w.data, w.len);
+	buf_free(&w);
 }
 
 static const char *
@@ -257,18 +359,33 @@ report_inputs(struct report *r)
 {
 	sqlite3_stmt	*st;
 	int64_t		 n, attributed = 0, unattributed = 0;
-	int64_t		 year_inferred = 0;
+	int64_t		 year_inferred = 0, rows = 0;
+	const char	*path;
 
-	buf_adds(r->out, "## Inputs\n\n"
-	    "| input | lines | events | continuation lines | blank "
+	buf_adds(r->out, "## Inputs\n\n");
+	st = report_prepare(r, "SELECT path FROM inputs ORDER BY id LIMIT 1");
+	if (report_step(r, st) && r->common > 0) {
+		buf_adds(r->out, "Paths are relative to ");
+		path = col_text(st, 0);
+		md_escape_cell(r->out, path, r->common);
+		buf_adds(r->out, r->one_input ? "; lines below are of this "
+		    "input.\n\n" : ".\n\n");
+	} else if (r->one_input)
+		buf_adds(r->out, "Lines below are of this input.\n\n");
+	sqlite3_finalize(st);
+	buf_adds(r->out, "| input | lines | events | continuation lines | blank "
 	    "| not log lines | JSON errors | first event | last event |\n"
 	    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |\n");
 	st = report_prepare(r, "SELECT path, lines, events, continuations, "
 	    "blank, unparsed, json_errors, first_ts, last_ts, complete "
 	    "FROM inputs ORDER BY id");
 	while (report_step(r, st)) {
+		if (r->budget > 0 && rows++ >= REPORT_MAX_INPUTS) {
+			r->left_rows++;
+			continue;
+		}
 		buf_adds(r->out, "| ");
-		report_text(r, col_text(st, 0));
+		report_str(r, report_path_short(col_text(st, 0), r->common));
 		if (sqlite3_column_int(st, 9) == 0)
 			buf_adds(r->out, " (incomplete)");
 		buf_printf(r->out, " | %lld | %lld | %lld | %lld | %lld | %lld "
@@ -282,6 +399,9 @@ report_inputs(struct report *r)
 		buf_adds(r->out, " |\n");
 	}
 	sqlite3_finalize(st);
+	if (rows > REPORT_MAX_INPUTS)
+		buf_printf(r->out, "| … %lld more (`--all` lists them) | | | | "
+		    "| | | | |\n", (long long)(rows - REPORT_MAX_INPUTS));
 	buf_addc(r->out, '\n');
 
 	n = report_scalar(r, "SELECT count(*) FROM samples");
@@ -293,11 +413,15 @@ report_inputs(struct report *r)
 		    " FROM samples AS s JOIN inputs AS i ON i.id = s.input_id"
 		    " ORDER BY s.input_id, s.line");
 		while (report_step(r, st)) {
+			if (!report_room(r, 1024)) {
+				r->left_rows++;
+				continue;
+			}
 			buf_adds(r->out, "| ");
-			report_text(r, col_text(st, 0));
-			buf_printf(r->out, ":%lld | ",
+			report_where_md(r, col_text(st, 0),
 			    sqlite3_column_int64(st, 1));
-			report_text(r, col_text(st, 2));
+			buf_adds(r->out, " | ");
+			report_str(r, col_text(st, 2));
 			buf_adds(r->out, " | ");
 			report_col(r, st, 3);
 			buf_adds(r->out, " |\n");
@@ -362,7 +486,7 @@ report_summary(struct report *r)
 		buf_printf(r->out, "| %s | `%s` | %lld | %lld | ",
 		    col_text(st, 0), col_text(st, 1),
 		    sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3));
-		report_text(r, col_text(st, 4));
+		report_str(r, col_text(st, 4));
 		buf_adds(r->out, " |\n");
 	}
 	sqlite3_finalize(st);
@@ -384,25 +508,25 @@ report_milestone(struct report *r, sqlite3_stmt *st)
 
 	if (strcmp(kind, "finding") == 0) {
 		buf_adds(r->out, "*");
-		report_text(r, label);
+		report_str(r, label);
 		buf_adds(r->out, "*");
 		return;
 	}
 	if (strong)
 		buf_adds(r->out, "**");
-	report_text(r, label);
+	report_str(r, label);
 	if (sqlite3_column_type(st, 4) != SQLITE_NULL)
 		buf_printf(r->out, " with %lld", sqlite3_column_int64(st, 4));
 	if (strong)
 		buf_adds(r->out, "**");
 	if (detail != NULL && *detail != '\0') {
 		buf_adds(r->out, ": ");
-		report_text(r, detail);
+		report_str(r, detail);
 	}
 	if (verdict != NULL) {
 		strong = sqlite3_column_int(st, 12) == SEV_ERROR;
 		buf_adds(r->out, strong ? ": **" : ": ");
-		report_text(r, verdict);
+		report_str(r, verdict);
 		if (strong)
 			buf_adds(r->out, "**");
 	}
@@ -414,21 +538,21 @@ report_milestone(struct report *r, sqlite3_stmt *st)
  * connection and kind cost more than the rest of the report.  The + keeps
  * SQLite from looking each connection up in events_kind.
  */
-static const char report_milestones_sql[] =
+const char report_milestones_sql[] =
 	"DROP TABLE IF EXISTS temp.timeline_events;"
 	"CREATE TEMP TABLE timeline_events (conn TEXT, id INTEGER,"
 	" PRIMARY KEY (conn, id)) WITHOUT ROWID;"
 	"INSERT INTO timeline_events SELECT e.conn, e.id"
 	" FROM kinds AS k CROSS JOIN ev AS e ON e.kind = k.kind"
-	" WHERE k.label IS NOT NULL AND +e.conn IN (SELECT conn FROM findings"
-	"  WHERE severity_rank > 0)";
+	" WHERE k.label IS NOT NULL AND +e.conn IN (SELECT conn FROM"
+	"  report_sections)";
 
 /*
  * A connection's milestones (timeline_events), each with the words of the
  * most severe finding that starts at it, and the findings with words of
  * their own that start elsewhere (bursts of warnings).
  */
-static const char report_timeline_sql[] =
+const char report_timeline_sql[] =
 	"SELECT e.ts, e.id, e.kind, k.label,"
 	" CASE WHEN k.show_code THEN e.code END,"
 	" CASE WHEN k.fields IS NOT NULL AND json_valid(e.json) THEN"
@@ -468,7 +592,7 @@ report_timeline(struct report *r, const char *conn, int64_t start)
 		return;
 	sqlite3_bind_text(st, 1, conn, -1, SQLITE_TRANSIENT);
 	buf_adds(r->out, "| time | since start | what | line |\n"
-	    "| --- | ---: | --- | --- |\n");
+	    "| --- | ---: | --- | ---: |\n");
 	while (report_step(r, st)) {
 		/* a paired kind prints two lines each time: show one */
 		kind = col_text(st, 2);
@@ -495,8 +619,8 @@ report_timeline(struct report *r, const char *conn, int64_t start)
 		if (sqlite3_column_int(st, 8))
 			buf_adds(r->out, " (attributed)");
 		buf_adds(r->out, " | ");
-		report_text(r, col_text(st, 6));
-		buf_printf(r->out, ":%lld |\n", sqlite3_column_int64(st, 7));
+		report_where_md(r, col_text(st, 6), sqlite3_column_int64(st, 7));
+		buf_adds(r->out, " |\n");
 	}
 	free(prev);
 	if (more > 0)
@@ -526,36 +650,147 @@ report_evidence_run(struct buf *body, sqlite3_stmt *st)
 	buf_addc(body, '\n');
 }
 
-/* The evidence lines of a finding, verbatim, in one fenced block. */
+/*
+ * An evidence line: its place, level and message, then its JSON fields,
+ * those that decide first (the close code and reason, the config sent),
+ * without the connection id and time the section already shows.
+ */
+const char report_evidence_sql[] =
+	"SELECT i.path, e.line, l.text, e.line_count,"
+	" coalesce(e.last_line, e.line), e.last_ts, e.level, e.message,"
+	" e.json IS NOT NULL AND json_valid(e.json)"
+	"  AND json_type(e.json) = 'object'"
+	" FROM events AS e JOIN event_lines AS l ON l.id = e.id"
+	" JOIN inputs AS i ON i.id = e.input_id WHERE e.id = ?1";
+
+#define REPORT_KEYS_FIRST \
+	" code reason error configKeys model payload retries isSessionReady" \
+	" isSessionStarting hasConnectionState isAudioChunk mimeType " \
+
+const char report_fields_sql[] =
+	"SELECT j.key, CASE j.type WHEN 'text' THEN json_quote(j.value)"
+	" WHEN 'true' THEN 'true' WHEN 'false' THEN 'false'"
+	" WHEN 'null' THEN 'null' ELSE j.value END"
+	" FROM events AS e, json_each(e.json) AS j WHERE e.id = ?1"
+	" AND j.key NOT IN ('connectionId', 'timestamp')"
+	" ORDER BY instr('" REPORT_KEYS_FIRST "', ' ' || j.key || ' ') = 0,"
+	" instr('" REPORT_KEYS_FIRST "', ' ' || j.key || ' '), j.id";
+
+/*
+ * Append a piece of an evidence line at column *col, first breaking the
+ * line (to an indent of 6) when the piece would pass REPORT_WRAP; a piece
+ * longer than a line is cut into lines.  The piece is sanitized.
+ */
+static void
+report_wrap(struct buf *body, size_t *col, const char *s, size_t len)
+{
+	size_t	n;
+
+	if (len > REPORT_MAX_RAW)
+		len = REPORT_MAX_RAW;
+	while (len > 0) {
+		if (*col > 6 && *col + len > REPORT_WRAP) {
+			buf_adds(body, "\n      ");
+			*col = 6;
+			if (*s == ' ') {
+				s++;
+				len--;
+				continue;
+			}
+		}
+		n = len;
+		if (*col + n > REPORT_WRAP)
+			n = REPORT_WRAP - *col;
+		/* do not cut a UTF-8 sequence */
+		while (n < len && n > 1 &&
+		    ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+		text_sanitize(body, s, n);
+		*col += n;
+		s += n;
+		len -= n;
+	}
+}
+
+/* One evidence line into body, with its fields wrapped below it. */
+static void
+report_evidence_line(struct report *r, struct buf *body, sqlite3_stmt *st,
+    int64_t id)
+{
+	sqlite3_stmt	*fs;
+	struct buf	 w;
+	size_t		 col, mark;
+	int		 nf = 0;
+
+	mark = body->len;
+	report_where(r, body, col_text(st, 0), sqlite3_column_int64(st, 1));
+	buf_adds(body, "  ");
+	/* line numbers of up to 4 digits line up */
+	while (body->len - mark < 6)
+		buf_addc(body, ' ');
+	col = body->len - mark;
+	if (!sqlite3_column_int(st, 8) || col_text(st, 7) == NULL) {
+		/* no JSON object: the line as it is, wrapped */
+		report_wrap(body, &col, col_text(st, 2),
+		    (size_t)sqlite3_column_bytes(st, 2));
+		if ((size_t)sqlite3_column_bytes(st, 2) > REPORT_MAX_RAW)
+			buf_printf(body, " … (%d bytes)",
+			    sqlite3_column_bytes(st, 2));
+		buf_addc(body, '\n');
+		return;
+	}
+	buf_init(&w);
+	if (col_text(st, 6) != NULL)
+		buf_printf(&w, "[%s] ", col_text(st, 6));
+	buf_add(&w, col_text(st, 7), (size_t)sqlite3_column_bytes(st, 7));
+	report_wrap(body, &col, w.data, w.len);
+	fs = report_cached(r, &r->fields, report_fields_sql);
+	if (fs != NULL) {
+		sqlite3_bind_int64(fs, 1, id);
+		while (report_step(r, fs)) {
+			buf_reset(&w);
+			if (nf++ > 0) {
+				buf_addc(body, ',');
+				col++;
+				buf_addc(&w, ' ');
+			}
+			buf_printf(&w, "%s: ", col_text(fs, 0));
+			buf_add(&w, col_text(fs, 1),
+			    (size_t)sqlite3_column_bytes(fs, 1));
+			if (nf == 1) {
+				buf_adds(body, "\n      ");
+				col = 6;
+			}
+			report_wrap(body, &col, w.data, w.len);
+		}
+	}
+	buf_free(&w);
+	buf_addc(body, '\n');
+}
+
+/*
+ * The evidence lines of a finding in one fenced block: each line's
+ * message, then its fields, deciding ones first, wrapped to fit.
+ */
 static void
 report_evidence(struct report *r, const char *ids)
 {
 	sqlite3_stmt	*st;
 	struct buf	 body;
-	const char	*p = ids, *raw;
+	const char	*p = ids;
 	int64_t		 id;
-	int		 n = 0, len;
+	int		 n = 0;
 
 	if (ids == NULL)
 		return;
-	st = report_cached(r, &r->evidence, store_evidence_sql);
+	st = report_cached(r, &r->evidence, report_evidence_sql);
 	if (st == NULL)
 		return;
 	buf_init(&body);
 	while (n < REPORT_MAX_EVIDENCE && store_next_id(&p, &id)) {
 		sqlite3_bind_int64(st, 1, id);
 		if (report_step(r, st)) {
-			raw = col_text(st, 2);
-			len = sqlite3_column_bytes(st, 2);
-			text_sanitize(&body, col_text(st, 0),
-			    strlen(col_text(st, 0)));
-			buf_printf(&body, ":%lld: ",
-			    sqlite3_column_int64(st, 1));
-			text_sanitize(&body, raw, len > REPORT_MAX_RAW ?
-			    REPORT_MAX_RAW : (size_t)len);
-			if (len > REPORT_MAX_RAW)
-				buf_printf(&body, " … (%d bytes)", len);
-			buf_addc(&body, '\n');
+			report_evidence_line(r, &body, st, id);
 			report_evidence_run(&body, st);
 			n++;
 		}
@@ -574,7 +809,7 @@ report_finding(struct report *r, sqlite3_stmt *st, const char *lead)
 	buf_printf(r->out, "%s**%s** `%s`", lead, col_text(st, 2),
 	    col_text(st, 1));
 	buf_adds(r->out, " — ");
-	report_text(r, col_text(st, 3));
+	report_str(r, col_text(st, 3));
 	if (first != TS_NONE) {
 		buf_adds(r->out, ", ");
 		report_clock(r, first);
@@ -584,7 +819,7 @@ report_finding(struct report *r, sqlite3_stmt *st, const char *lead)
 		}
 	}
 	buf_adds(r->out, "\n\n");
-	report_text(r, col_text(st, 7));
+	report_str(r, col_text(st, 7));
 	buf_adds(r->out, "\n\n");
 	report_evidence(r, col_text(st, 8));
 }
@@ -602,7 +837,7 @@ report_finding(struct report *r, sqlite3_stmt *st, const char *lead)
  * connection.  The last column says whether any finding names it as its
  * cause: most have none, and the query for them is the dearest one here.
  */
-static const char report_roots_sql[] =
+const char report_roots_sql[] =
 	REPORT_FINDINGS_COLS ","
 	" EXISTS (SELECT 1 FROM findings AS c WHERE c.caused_by = f.id)"
 	" FROM findings AS f WHERE f.conn = ?1 AND (f.caused_by IS NULL OR"
@@ -610,7 +845,7 @@ static const char report_roots_sql[] =
 	" IS NOT f.conn)" REPORT_SEV_ORDER;
 
 /* Every finding down the chain of ?1, not only the direct consequences. */
-static const char report_consequences_sql[] =
+const char report_consequences_sql[] =
 	"WITH RECURSIVE chain (id, depth) AS ("
 	" SELECT id, 1 FROM findings WHERE caused_by = ?1"
 	" UNION SELECT c.id, chain.depth + 1 FROM findings AS c"
@@ -629,7 +864,7 @@ report_chain_item(struct report *r, sqlite3_stmt *st, const char *lead)
 		report_clock(r, first);
 		buf_adds(r->out, " ");
 	}
-	report_text(r, col_text(st, 3));
+	report_str(r, col_text(st, 3));
 	buf_printf(r->out, " (`%s`", col_text(st, 1));
 	if (sqlite3_column_int64(st, 9) > 1)
 		buf_printf(r->out, ", %lld", sqlite3_column_int64(st, 9));
@@ -664,7 +899,7 @@ report_connection_findings(struct report *r, const char *conn)
 		    strcmp(col_text(roots, 2), "INFO") != 0) {
 			r->out = &next;
 			buf_printf(r->out, "- `%s`: ", col_text(roots, 1));
-			report_text(r, col_text(roots, 4));
+			report_str(r, col_text(roots, 4));
 			buf_addc(r->out, '\n');
 		}
 		r->out = out;
@@ -690,10 +925,74 @@ report_connection_findings(struct report *r, const char *conn)
 	buf_free(&next);
 }
 
+/*
+ * The connections that get a section, in report_sections: with --all (or
+ * size REPORT_ALL) every one with problems; else the first nfull in reading
+ * order and the first of each way connections went wrong (outcome, root
+ * causes and consequences), the commonest first, up to nmodes.  nfull or
+ * nmodes -1: no limit.  -1 and *cause on a query error.
+ */
+int
+report_select_sections(struct store *s, const struct report_options *o,
+    int brief_text, char **cause)
+{
+	char	*sql;
+	int	 nfull, nmodes, rc;
+
+	(void)brief_text;
+	if (o == NULL || o->size == REPORT_ALL) {
+		nfull = -1;
+		nmodes = 0;
+	} else if (o->size == REPORT_BRIEF) {
+		nfull = 0;
+		nmodes = REPORT_BRIEF_SECTIONS;
+	} else {
+		nfull = REPORT_FULL_SECTIONS;
+		nmodes = REPORT_MAX_MODES;
+	}
+	sql = xasprintf("DROP TABLE IF EXISTS temp.report_sections;"
+	    "CREATE TEMP TABLE report_sections (conn TEXT PRIMARY KEY,"
+	    " first_id INTEGER);"
+	    "INSERT OR IGNORE INTO report_sections SELECT conn, first_id"
+	    " FROM connections WHERE" REPORT_AFFECTED " ORDER BY first_id"
+	    " LIMIT %d;"
+	    "INSERT OR IGNORE INTO report_sections SELECT conn, first_id FROM"
+	    " (SELECT conn, first_id, row_number() OVER (PARTITION BY outcome,"
+	    "  roots, consequences ORDER BY first_id) AS k, count(*) OVER"
+	    "  (PARTITION BY outcome, roots, consequences) AS n FROM (%s))"
+	    " WHERE k = 1 ORDER BY n DESC, first_id LIMIT %d;",
+	    nfull, report_verdicts_sql, nmodes);
+	rc = store_exec(s, sql, cause);
+	free(sql);
+	return rc;
+}
+
+/* Under the verdict: what the report shows of the connections, and how
+ * to get the rest. */
+static void
+report_scope(struct report *r)
+{
+	int64_t	affected, sections;
+
+	affected = report_scalar(r, "SELECT count(*) FROM connections WHERE"
+	    REPORT_AFFECTED);
+	sections = report_scalar(r, "SELECT count(*) FROM report_sections");
+	if (sections >= affected)
+		return;
+	buf_printf(r->out, "This report has a section for %lld of the %lld "
+	    "connections with problems (%s one of each way they went wrong); "
+	    "the others are in a table below. `--all` gives every section, "
+	    "`--conn ID` one connection's, `--rule ID` those of one rule.\n\n",
+	    (long long)sections, (long long)affected,
+	    r->opts != NULL && r->opts->size == REPORT_BRIEF ? "the commonest,"
+	    : "the first " REPORT_STR(REPORT_FULL_SECTIONS) " and");
+}
+
 static void
 report_connections(struct report *r)
 {
 	sqlite3_stmt	*st;
+	struct buf	*out = r->out, sec;
 	char		*conn;
 	int64_t		 start;
 
@@ -701,19 +1000,24 @@ report_connections(struct report *r)
 		r->failed = 1;
 		return;
 	}
+	buf_init(&sec);
 	st = report_prepare(r, "SELECT conn, outcome, first_ts, last_ts,"
 	    " events, host, coalesce(connected_ts, min(first_ts,"
 	    " coalesce(connect_call_ts, first_ts))), start_note"
-	    " FROM connections WHERE" REPORT_AFFECTED " ORDER BY first_id");
+	    " FROM connections WHERE conn IN (SELECT conn FROM"
+	    " report_sections) ORDER BY first_id");
 	while (report_step(r, st)) {
+		/* built apart: a section that does not fit is left out whole */
+		buf_reset(&sec);
+		r->out = &sec;
 		conn = xstrdup(col_text(st, 0));
 		buf_adds(r->out, "## Connection ");
-		report_text(r, conn);
+		report_str(r, conn);
 		buf_adds(r->out, "\n\n**Outcome:** ");
-		report_text(r, col_text(st, 1));
+		report_str(r, col_text(st, 1));
 		if (col_text(st, 7) != NULL) {
 			buf_adds(r->out, ", ");
-			report_text(r, col_text(st, 7));
+			report_str(r, col_text(st, 7));
 		}
 		buf_adds(r->out, " · first seen ");
 		report_time(r, col_ts(st, 2));
@@ -723,16 +1027,67 @@ report_connections(struct report *r)
 		    sqlite3_column_int64(st, 4));
 		if (col_text(st, 5) != NULL) {
 			buf_adds(r->out, " · host ");
-			report_text(r, col_text(st, 5));
+			report_str(r, col_text(st, 5));
 		}
 		buf_adds(r->out, "\n\n### Timeline\n\n");
 		start = col_ts(st, 6);
 		report_timeline(r, conn, start);
+		if (chart_rate(r->db, r->out, conn, r->cause) != 0)
+			r->failed = 1;
 		report_connection_findings(r, conn);
 		free(conn);
+		r->out = out;
+		if (report_room(r, sec.len))
+			buf_add(out, sec.data, sec.len);
+		else
+			r->left_sections++;
 		report_flush(r);
 	}
 	sqlite3_finalize(st);
+	buf_free(&sec);
+}
+
+/* The connections with problems that have no section: one row each. */
+static void
+report_others(struct report *r)
+{
+	sqlite3_stmt	*st;
+	char		*sql;
+	int64_t		 rows = 0, left = 0;
+
+	sql = xasprintf("SELECT v.conn, c.first_ts, v.outcome, v.roots,"
+	    " v.consequences FROM (%s) AS v JOIN connections AS c"
+	    " ON c.conn = v.conn WHERE v.conn NOT IN (SELECT conn FROM"
+	    " report_sections) ORDER BY v.first_id", report_verdicts_sql);
+	st = report_prepare(r, sql);
+	free(sql);
+	while (report_step(r, st)) {
+		if (!report_room(r, 1024)) {
+			left++;
+			continue;
+		}
+		if (rows++ == 0)
+			buf_adds(r->out, "## Other connections with problems\n\n"
+			    "| connection | first seen | outcome | root causes "
+			    "| consequences |\n"
+			    "| --- | --- | --- | --- | --- |\n");
+		buf_adds(r->out, "| ");
+		report_col(r, st, 0);
+		buf_adds(r->out, " | ");
+		report_time(r, col_ts(st, 1));
+		buf_adds(r->out, " | ");
+		report_col(r, st, 2);
+		buf_adds(r->out, " | ");
+		report_col(r, st, 3);
+		buf_adds(r->out, " | ");
+		report_col(r, st, 4);
+		buf_adds(r->out, " |\n");
+		report_flush(r);
+	}
+	sqlite3_finalize(st);
+	if (rows > 0)
+		buf_addc(r->out, '\n');
+	r->left_rows += left;
 }
 
 static void
@@ -746,21 +1101,26 @@ report_healthy(struct report *r)
 	    " AS f WHERE f.conn = c.conn) FROM connections AS c"
 	    " WHERE NOT (" REPORT_AFFECTED ") ORDER BY c.first_id");
 	while (report_step(r, st)) {
+		if (!report_room(r, 512) || (r->opts != NULL &&
+		    r->opts->size == REPORT_BRIEF)) {
+			r->left_rows++;
+			continue;
+		}
 		if (rows++ == 0)
 			buf_adds(r->out, "## Healthy connections\n\n"
 			    "| connection | first seen | last seen | events | "
 			    "outcome | notes |\n"
 			    "| --- | --- | --- | ---: | --- | --- |\n");
 		buf_adds(r->out, "| ");
-		report_text(r, col_text(st, 0));
+		report_str(r, col_text(st, 0));
 		buf_adds(r->out, " | ");
 		report_time(r, col_ts(st, 1));
 		buf_adds(r->out, " | ");
 		report_time(r, col_ts(st, 2));
 		buf_printf(r->out, " | %lld | ", sqlite3_column_int64(st, 3));
-		report_text(r, col_text(st, 4));
+		report_str(r, col_text(st, 4));
 		buf_adds(r->out, " | ");
-		report_text(r, col_text(st, 5));
+		report_str(r, col_text(st, 5));
 		buf_adds(r->out, " |\n");
 		report_flush(r);
 	}
@@ -797,10 +1157,10 @@ report_relay(struct report *r)
 		buf_adds(r->out, "| ");
 		report_time(r, col_ts(st, 0));
 		buf_adds(r->out, " | ");
-		report_text(r, col_text(st, 1));
+		report_str(r, col_text(st, 1));
 		buf_adds(r->out, " | ");
-		report_text(r, col_text(st, 2));
-		buf_printf(r->out, ":%lld |\n", sqlite3_column_int64(st, 3));
+		report_where_md(r, col_text(st, 2), sqlite3_column_int64(st, 3));
+		buf_adds(r->out, " |\n");
 	}
 	sqlite3_finalize(st);
 	if (rows > 0)
@@ -817,7 +1177,7 @@ report_relay(struct report *r)
  * Each connection with problems: its outcome, the titles of its root-cause
  * findings (errors first) and of the findings they caused.
  */
-static const char report_verdicts_sql[] =
+const char report_verdicts_sql[] =
 	"SELECT c.conn, c.first_id, c.outcome, (SELECT group_concat(t, '; ')"
 	" FROM (SELECT f.title AS t FROM findings AS f WHERE"
 	" f.conn = c.conn AND f.caused_by IS NULL AND f.severity_rank > 0"
@@ -852,12 +1212,15 @@ report_verdict_groups(struct report *r)
 	    REPORT_VERDICT_EXAMPLES);
 	st = report_prepare(r, sql);
 	free(sql);
-	buf_adds(r->out, "By what went wrong (each connection has its "
-	    "section below):\n\n"
+	buf_adds(r->out, "By what went wrong:\n\n"
 	    "| connections | outcome | root causes | consequences, not causes "
 	    "| first of them |\n"
 	    "| ---: | --- | --- | --- | --- |\n");
 	while (report_step(r, st)) {
+		if (!report_room(r, 2048)) {
+			r->left_rows++;
+			continue;
+		}
 		buf_printf(r->out, "| %lld | ", sqlite3_column_int64(st, 0));
 		report_col(r, st, 1);
 		buf_adds(r->out, " | ");
@@ -920,16 +1283,16 @@ report_verdict(struct report *r)
 	free(sql);
 	while (report_step(r, st)) {
 		buf_adds(r->out, "- ");
-		report_text(r, col_text(st, 0));
+		report_str(r, col_text(st, 0));
 		buf_adds(r->out, ": ");
-		report_text(r, col_text(st, 1));
+		report_str(r, col_text(st, 1));
 		if (col_text(st, 2) != NULL) {
 			buf_adds(r->out, ". Root causes: ");
-			report_text(r, col_text(st, 2));
+			report_str(r, col_text(st, 2));
 		}
 		if (col_text(st, 3) != NULL) {
 			buf_adds(r->out, ". Consequences, not causes: ");
-			report_text(r, col_text(st, 3));
+			report_str(r, col_text(st, 3));
 		}
 		buf_adds(r->out, ".\n");
 		report_flush(r);
@@ -943,9 +1306,50 @@ report_verdict(struct report *r)
  * as it grows; what is left in out is the report's end.  -1 and *cause on a
  * query or write error.
  */
+/* What --conn and --rule kept, in a sentence; nothing without them. */
+void
+report_focus_note(struct buf *b, const struct report_options *o)
+{
+	size_t	i;
+
+	if (o == NULL || (o->nconns == 0 && o->nrules == 0))
+		return;
+	buf_adds(b, "Focused on");
+	for (i = 0; i < o->nconns; i++) {
+		buf_printf(b, "%s --conn ", i > 0 ? "," : "");
+		text_sanitize(b, o->conns[i], strlen(o->conns[i]));
+	}
+	for (i = 0; i < o->nrules; i++) {
+		buf_printf(b, "%s --rule ", i > 0 || o->nconns > 0 ? "," : "");
+		text_sanitize(b, o->rules[i], strlen(o->rules[i]));
+	}
+	buf_printf(b, " (of %lld connections).", (long long)o->focus_total);
+}
+
+/* At the end: what the budget left out, and how to get it. */
+static void
+report_left_out(struct report *r)
+{
+	if (r->left_sections == 0 && r->left_rows == 0)
+		return;
+	buf_printf(r->out, "## Left out\n\n"
+	    "To stay under %zu KB, this report left out %lld connection "
+	    "section%s and %lld table row%s. `--all` gives everything, "
+	    "`--conn ID` one connection, `--rule ID` the connections of one "
+	    "rule, `--format json` all of it as data.\n",
+	    r->budget / 1024, (long long)r->left_sections,
+	    r->left_sections == 1 ? "" : "s", (long long)r->left_rows,
+	    r->left_rows == 1 ? "" : "s");
+}
+
+/*
+ * Write the markdown report into out, and from there to dst (if not NULL)
+ * as it grows; what is left in out is the report's end.  o may be NULL
+ * (the default options).  -1 and *cause on a query or write error.
+ */
 int
-report_markdown(struct store *s, struct buf *out, struct output *dst,
-    char **cause)
+report_markdown(struct store *s, const struct report_options *o,
+    struct buf *out, struct output *dst, char **cause)
 {
 	struct report	r;
 
@@ -955,21 +1359,40 @@ report_markdown(struct store *s, struct buf *out, struct output *dst,
 	r.out = out;
 	r.dst = dst;
 	r.cause = cause;
+	r.opts = o;
+	if (o == NULL || o->size == REPORT_BOUNDED)
+		r.budget = REPORT_BUDGET;
+	else if (o->size == REPORT_BRIEF)
+		r.budget = REPORT_BUDGET_BRIEF;
+	r.common = report_common_dir(r.db);
+	r.one_input = report_scalar(&r, "SELECT count(*) FROM inputs") == 1;
+	if (report_select_sections(s, o, 0, cause) != 0)
+		return -1;
 
 	buf_adds(out, "# Relay session analysis\n\n");
+	if (o != NULL && (o->nconns > 0 || o->nrules > 0)) {
+		report_focus_note(out, o);
+		buf_adds(out, "\n\n");
+	}
 	if (report_scalar(&r, "SELECT count(*) FROM inputs WHERE complete = 0"))
 		buf_adds(out, "**Partial report:** reading was interrupted; the "
 		    "inputs marked (incomplete) were read only in part.\n\n");
 	report_verdict(&r);
+	report_scope(&r);
 	r.failed = r.failed || report_compare(s, out, cause) != 0;
-	report_inputs(&r);
 	report_summary(&r);
+	if (!r.failed && chart_sessions(r.db, out, cause) != 0)
+		r.failed = 1;
+	report_inputs(&r);
 	report_connections(&r);
+	report_others(&r);
 	report_relay(&r);
 	report_healthy(&r);
+	report_left_out(&r);
 	sqlite3_finalize(r.timeline);
 	sqlite3_finalize(r.evidence);
 	sqlite3_finalize(r.roots);
 	sqlite3_finalize(r.consequences);
+	sqlite3_finalize(r.fields);
 	return r.failed ? -1 : 0;
 }
