@@ -33,6 +33,8 @@
 #define REPORT_BRIEF_SECTIONS	3	/* with --brief */
 #define REPORT_MAX_MODES	20	/* representatives, one per mode */
 #define REPORT_MAX_INPUTS	50	/* rows of the inputs table */
+#define REPORT_MAX_OTHERS	400	/* rows of other connections */
+#define REPORT_MAX_HEALTHY	200	/* rows of healthy connections */
 #define REPORT_RESERVE		4096	/* room kept for the report's end */
 #define REPORT_WRAP		96	/* columns of an evidence block */
 
@@ -61,9 +63,13 @@ struct report {
 	sqlite3_stmt	*fields;
 };
 
-/* The connections that get a section: those with an error or warning. */
+/*
+ * The connections with problems: an error or warning.  (Not NULL: the
+ * relay's findings would make every NOT IN false.)
+ */
 #define REPORT_AFFECTED \
-	" conn IN (SELECT conn FROM findings WHERE severity_rank > 0)"
+	" conn IN (SELECT conn FROM findings WHERE severity_rank > 0" \
+	" AND conn IS NOT NULL)"
 
 /*
  * Whether b ends where a block's text starts (a new line, or only list
@@ -1062,7 +1068,8 @@ report_others(struct report *r)
 	st = report_prepare(r, sql);
 	free(sql);
 	while (report_step(r, st)) {
-		if (!report_room(r, 1024)) {
+		if (!report_room(r, 1024) || (r->budget > 0 &&
+		    rows >= REPORT_MAX_OTHERS)) {
 			left++;
 			continue;
 		}
@@ -1085,6 +1092,8 @@ report_others(struct report *r)
 		report_flush(r);
 	}
 	sqlite3_finalize(st);
+	if (left > 0)
+		buf_printf(r->out, "| … %lld more | | | | |\n", (long long)left);
 	if (rows > 0)
 		buf_addc(r->out, '\n');
 	r->left_rows += left;
@@ -1095,15 +1104,17 @@ report_healthy(struct report *r)
 {
 	sqlite3_stmt	*st;
 	int		 rows = 0;
+	int64_t		 left = 0;
 
 	st = report_prepare(r, "SELECT c.conn, c.first_ts, c.last_ts, c.events,"
 	    " c.outcome, (SELECT group_concat(DISTINCT f.rule) FROM findings"
 	    " AS f WHERE f.conn = c.conn) FROM connections AS c"
 	    " WHERE NOT (" REPORT_AFFECTED ") ORDER BY c.first_id");
 	while (report_step(r, st)) {
-		if (!report_room(r, 512) || (r->opts != NULL &&
+		if (!report_room(r, 512) || (r->budget > 0 &&
+		    rows >= REPORT_MAX_HEALTHY) || (r->opts != NULL &&
 		    r->opts->size == REPORT_BRIEF)) {
-			r->left_rows++;
+			left++;
 			continue;
 		}
 		if (rows++ == 0)
@@ -1125,8 +1136,15 @@ report_healthy(struct report *r)
 		report_flush(r);
 	}
 	sqlite3_finalize(st);
-	if (rows > 0)
+	if (left > 0 && rows > 0)
+		buf_printf(r->out, "| … %lld more | | | | | |\n",
+		    (long long)left);
+	else if (left > 0)
+		buf_printf(r->out, "%lld healthy connection%s (`--all` lists "
+		    "them).\n", (long long)left, left == 1 ? "" : "s");
+	if (rows > 0 || left > 0)
 		buf_addc(r->out, '\n');
+	r->left_rows += left;
 }
 
 /*
@@ -1167,8 +1185,14 @@ report_relay(struct report *r)
 		buf_addc(r->out, '\n');
 	st = report_prepare(r, REPORT_FINDINGS_COLS " FROM findings AS f"
 	    " WHERE f.conn IS NULL" REPORT_SEV_ORDER);
-	while (report_step(r, st))
+	while (report_step(r, st)) {
+		if (!report_room(r, 8192)) {
+			r->left_rows++;
+			continue;
+		}
 		report_finding(r, st, "");
+		report_flush(r);
+	}
 	sqlite3_finalize(st);
 }
 

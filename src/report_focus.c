@@ -53,7 +53,8 @@ focus_find_conn(sqlite3 *db, const char *prefix, char **cause)
 	} else if (found == NULL)
 		*cause = xasprintf("--conn: '%s' matches no connection", prefix);
 	else if (other != NULL) {
-		*cause = xasprintf("--conn: '%s' is ambiguous: %s, %s, ...",
+		*cause = xasprintf("--conn: '%s' matches more than one "
+		    "connection: %s, %s",
 		    prefix, found, other);
 		free(found);
 		found = NULL;

@@ -137,6 +137,7 @@ text_wrap_at(struct text *t, const char *s, size_t len, size_t col,
 	struct buf	 clean;
 	const char	*p, *end, *w;
 	size_t		 wl, wc, room, n;
+	int		 fresh = 0;	/* a line just broken: no space */
 
 	if (s == NULL)
 		return col;
@@ -147,7 +148,7 @@ text_wrap_at(struct text *t, const char *s, size_t len, size_t col,
 	while (p < end) {
 		/* a space, kept unless it would start a line */
 		if (*p == ' ' || *p == '\t') {
-			if (col > indent && col < (size_t)t->width) {
+			if (!fresh && col < (size_t)t->width) {
 				buf_addc(t->out, ' ');
 				col++;
 			}
@@ -166,6 +167,7 @@ text_wrap_at(struct text *t, const char *s, size_t len, size_t col,
 			buf_printf(t->out, "\n%*s", (int)indent, "");
 			col = indent;
 		}
+		fresh = 0;
 		while (wl > 0) {
 			room = (size_t)t->width > col ? (size_t)t->width - col :
 			    1;
@@ -180,6 +182,12 @@ text_wrap_at(struct text *t, const char *s, size_t len, size_t col,
 				buf_printf(t->out, "\n%*s", (int)indent, "");
 				col = indent;
 			}
+		}
+		/* a word that ends at the edge: the next goes below */
+		if (col >= (size_t)t->width && p < end) {
+			buf_printf(t->out, "\n%*s", (int)indent, "");
+			col = indent;
+			fresh = 1;
 		}
 	}
 	buf_free(&clean);
@@ -203,7 +211,7 @@ text_heading(struct text *t, const char *s)
 {
 	buf_addc(t->out, '\n');
 	text_style(t, ST_BOLD);
-	buf_adds(t->out, s);
+	text_wrap_at(t, s, strlen(s), 0, 2);
 	text_style(t, ST_PLAIN);
 	buf_addc(t->out, '\n');
 }
