@@ -244,6 +244,20 @@ report_room(struct report *r, size_t need)
 }
 
 /*
+ * Whether a table row of about need bytes goes in, as row number rows of
+ * at most max (when the report is bounded); if not, counted in *left.
+ */
+static int
+report_row_fits(struct report *r, size_t need, int64_t rows, int64_t max,
+    int64_t *left)
+{
+	if (report_room(r, need) && (r->budget == 0 || rows < max))
+		return 1;
+	(*left)++;
+	return 0;
+}
+
+/*
  * The length of the directory all inputs' paths start with ("logs/" of
  * "logs/a.log" and "logs/b.log"; 0 when they share none), so the report
  * can name them shorter.
@@ -313,14 +327,16 @@ report_where_md(struct report *r, const char *path, int64_t line)
 	buf_free(&w);
 }
 
-static const char *
-col_text(sqlite3_stmt *st, int i)
+/* A text column, borrowed until the statement steps again. */
+const char *
+report_col_text(sqlite3_stmt *st, int i)
 {
 	return (const char *)sqlite3_column_text(st, i);
 }
 
-static int64_t
-col_ts(sqlite3_stmt *st, int i)
+/* A time column: TS_NONE for NULL. */
+int64_t
+report_col_ts(sqlite3_stmt *st, int i)
 {
 	if (sqlite3_column_type(st, i) == SQLITE_NULL)
 		return TS_NONE;
@@ -347,17 +363,29 @@ report_clock(struct report *r, int64_t ts)
 	buf_adds(r->out, t);
 }
 
-static int64_t
-report_scalar(struct report *r, const char *sql)
+/*
+ * The first column of a query's first row, 0 without one; on an error
+ * *failed is set and *cause given, as by store_query.
+ */
+int64_t
+report_query_int(sqlite3 *db, const char *sql, int *failed, char **cause)
 {
 	sqlite3_stmt	*st;
 	int64_t		 v = 0;
 
-	st = report_prepare(r, sql);
-	if (report_step(r, st))
+	if (*failed)
+		return 0;
+	st = store_query(db, sql, failed, cause);
+	if (!*failed && store_query_step(db, st, failed, cause))
 		v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return v;
+}
+
+static int64_t
+report_scalar(struct report *r, const char *sql)
+{
+	return report_query_int(r->db, sql, &r->failed, r->cause);
 }
 
 static void
@@ -372,7 +400,7 @@ report_inputs(struct report *r)
 	st = report_prepare(r, "SELECT path FROM inputs ORDER BY id LIMIT 1");
 	if (report_step(r, st) && r->common > 0) {
 		buf_adds(r->out, "Paths are relative to ");
-		path = col_text(st, 0);
+		path = report_col_text(st, 0);
 		md_escape_cell(r->out, path, r->common);
 		buf_adds(r->out, r->one_input ? "; lines below are of this "
 		    "input.\n\n" : ".\n\n");
@@ -391,7 +419,7 @@ report_inputs(struct report *r)
 			continue;
 		}
 		buf_adds(r->out, "| ");
-		report_str(r, report_path_short(col_text(st, 0), r->common));
+		report_str(r, report_path_short(report_col_text(st, 0), r->common));
 		if (sqlite3_column_int(st, 9) == 0)
 			buf_adds(r->out, " (incomplete)");
 		buf_printf(r->out, " | %lld | %lld | %lld | %lld | %lld | %lld "
@@ -399,9 +427,9 @@ report_inputs(struct report *r)
 		    sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3),
 		    sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5),
 		    sqlite3_column_int64(st, 6));
-		report_time(r, col_ts(st, 7));
+		report_time(r, report_col_ts(st, 7));
 		buf_adds(r->out, " | ");
-		report_time(r, col_ts(st, 8));
+		report_time(r, report_col_ts(st, 8));
 		buf_adds(r->out, " |\n");
 	}
 	sqlite3_finalize(st);
@@ -424,10 +452,10 @@ report_inputs(struct report *r)
 				continue;
 			}
 			buf_adds(r->out, "| ");
-			report_where_md(r, col_text(st, 0),
+			report_where_md(r, report_col_text(st, 0),
 			    sqlite3_column_int64(st, 1));
 			buf_adds(r->out, " | ");
-			report_str(r, col_text(st, 2));
+			report_str(r, report_col_text(st, 2));
 			buf_adds(r->out, " | ");
 			report_col(r, st, 3);
 			buf_adds(r->out, " |\n");
@@ -490,9 +518,9 @@ report_summary(struct report *r)
 	while (report_step(r, st)) {
 		/* rule ids are checked to be [a-z0-9_] when loaded */
 		buf_printf(r->out, "| %s | `%s` | %lld | %lld | ",
-		    col_text(st, 0), col_text(st, 1),
+		    report_col_text(st, 0), report_col_text(st, 1),
 		    sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3));
-		report_str(r, col_text(st, 4));
+		report_str(r, report_col_text(st, 4));
 		buf_adds(r->out, " |\n");
 	}
 	sqlite3_finalize(st);
@@ -508,8 +536,8 @@ report_summary(struct report *r)
 static void
 report_milestone(struct report *r, sqlite3_stmt *st)
 {
-	const char	*kind = col_text(st, 2), *label = col_text(st, 3);
-	const char	*detail = col_text(st, 5), *verdict = col_text(st, 9);
+	const char	*kind = report_col_text(st, 2), *label = report_col_text(st, 3);
+	const char	*detail = report_col_text(st, 5), *verdict = report_col_text(st, 9);
 	int		 strong = sqlite3_column_int(st, 10);
 
 	if (strcmp(kind, "finding") == 0) {
@@ -601,7 +629,7 @@ report_timeline(struct report *r, const char *conn, int64_t start)
 	    "| --- | ---: | --- | ---: |\n");
 	while (report_step(r, st)) {
 		/* a paired kind prints two lines each time: show one */
-		kind = col_text(st, 2);
+		kind = report_col_text(st, 2);
 		if (prev != NULL && strcmp(prev, kind) == 0 &&
 		    sqlite3_column_int(st, 11))
 			continue;
@@ -611,7 +639,7 @@ report_timeline(struct report *r, const char *conn, int64_t start)
 			more++;
 			continue;
 		}
-		ts = col_ts(st, 0);
+		ts = report_col_ts(st, 0);
 		buf_adds(r->out, "| ");
 		report_clock(r, ts);
 		if (ts != TS_NONE && start != TS_NONE) {
@@ -625,7 +653,7 @@ report_timeline(struct report *r, const char *conn, int64_t start)
 		if (sqlite3_column_int(st, 8))
 			buf_adds(r->out, " (attributed)");
 		buf_adds(r->out, " | ");
-		report_where_md(r, col_text(st, 6), sqlite3_column_int64(st, 7));
+		report_where_md(r, report_col_text(st, 6), sqlite3_column_int64(st, 7));
 		buf_adds(r->out, " |\n");
 	}
 	free(prev);
@@ -729,15 +757,15 @@ report_evidence_line(struct report *r, struct buf *body, sqlite3_stmt *st,
 	int		 nf = 0;
 
 	mark = body->len;
-	report_where(r, body, col_text(st, 0), sqlite3_column_int64(st, 1));
+	report_where(r, body, report_col_text(st, 0), sqlite3_column_int64(st, 1));
 	buf_adds(body, "  ");
 	/* line numbers of up to 4 digits line up */
 	while (body->len - mark < 6)
 		buf_addc(body, ' ');
 	col = body->len - mark;
-	if (!sqlite3_column_int(st, 8) || col_text(st, 7) == NULL) {
+	if (!sqlite3_column_int(st, 8) || report_col_text(st, 7) == NULL) {
 		/* no JSON object: the line as it is, wrapped */
-		report_wrap(body, &col, col_text(st, 2),
+		report_wrap(body, &col, report_col_text(st, 2),
 		    (size_t)sqlite3_column_bytes(st, 2));
 		if ((size_t)sqlite3_column_bytes(st, 2) > REPORT_MAX_RAW)
 			buf_printf(body, " … (%d bytes)",
@@ -746,9 +774,9 @@ report_evidence_line(struct report *r, struct buf *body, sqlite3_stmt *st,
 		return;
 	}
 	buf_init(&w);
-	if (col_text(st, 6) != NULL)
-		buf_printf(&w, "[%s] ", col_text(st, 6));
-	buf_add(&w, col_text(st, 7), (size_t)sqlite3_column_bytes(st, 7));
+	if (report_col_text(st, 6) != NULL)
+		buf_printf(&w, "[%s] ", report_col_text(st, 6));
+	buf_add(&w, report_col_text(st, 7), (size_t)sqlite3_column_bytes(st, 7));
 	report_wrap(body, &col, w.data, w.len);
 	fs = report_cached(r, &r->fields, report_fields_sql);
 	if (fs != NULL) {
@@ -760,8 +788,8 @@ report_evidence_line(struct report *r, struct buf *body, sqlite3_stmt *st,
 				col++;
 				buf_addc(&w, ' ');
 			}
-			buf_printf(&w, "%s: ", col_text(fs, 0));
-			buf_add(&w, col_text(fs, 1),
+			buf_printf(&w, "%s: ", report_col_text(fs, 0));
+			buf_add(&w, report_col_text(fs, 1),
 			    (size_t)sqlite3_column_bytes(fs, 1));
 			if (nf == 1) {
 				buf_adds(body, "\n      ");
@@ -810,12 +838,12 @@ report_evidence(struct report *r, const char *ids)
 static void
 report_finding(struct report *r, sqlite3_stmt *st, const char *lead)
 {
-	int64_t	first = col_ts(st, 5), last = col_ts(st, 6);
+	int64_t	first = report_col_ts(st, 5), last = report_col_ts(st, 6);
 
-	buf_printf(r->out, "%s**%s** `%s`", lead, col_text(st, 2),
-	    col_text(st, 1));
+	buf_printf(r->out, "%s**%s** `%s`", lead, report_col_text(st, 2),
+	    report_col_text(st, 1));
 	buf_adds(r->out, " — ");
-	report_str(r, col_text(st, 3));
+	report_str(r, report_col_text(st, 3));
 	if (first != TS_NONE) {
 		buf_adds(r->out, ", ");
 		report_clock(r, first);
@@ -825,9 +853,9 @@ report_finding(struct report *r, sqlite3_stmt *st, const char *lead)
 		}
 	}
 	buf_adds(r->out, "\n\n");
-	report_str(r, col_text(st, 7));
+	report_str(r, report_col_text(st, 7));
 	buf_adds(r->out, "\n\n");
-	report_evidence(r, col_text(st, 8));
+	report_evidence(r, report_col_text(st, 8));
 }
 
 #define REPORT_FINDINGS_COLS \
@@ -863,15 +891,15 @@ const char report_consequences_sql[] =
 static void
 report_chain_item(struct report *r, sqlite3_stmt *st, const char *lead)
 {
-	int64_t	first = col_ts(st, 5);
+	int64_t	first = report_col_ts(st, 5);
 
 	buf_adds(r->out, lead);
 	if (first != TS_NONE) {
 		report_clock(r, first);
 		buf_adds(r->out, " ");
 	}
-	report_str(r, col_text(st, 3));
-	buf_printf(r->out, " (`%s`", col_text(st, 1));
+	report_str(r, report_col_text(st, 3));
+	buf_printf(r->out, " (`%s`", report_col_text(st, 1));
 	if (sqlite3_column_int64(st, 9) > 1)
 		buf_printf(r->out, ", %lld", sqlite3_column_int64(st, 9));
 	buf_adds(r->out, ")\n");
@@ -901,11 +929,11 @@ report_connection_findings(struct report *r, const char *conn)
 		report_finding(r, roots, "");
 		r->out = &chain;
 		report_chain_item(r, roots, "- Cause: ");
-		if (col_text(roots, 4) != NULL && *col_text(roots, 4) != '\0' &&
-		    strcmp(col_text(roots, 2), "INFO") != 0) {
+		if (report_col_text(roots, 4) != NULL && *report_col_text(roots, 4) != '\0' &&
+		    strcmp(report_col_text(roots, 2), "INFO") != 0) {
 			r->out = &next;
-			buf_printf(r->out, "- `%s`: ", col_text(roots, 1));
-			report_str(r, col_text(roots, 4));
+			buf_printf(r->out, "- `%s`: ", report_col_text(roots, 1));
+			report_str(r, report_col_text(roots, 4));
 			buf_addc(r->out, '\n');
 		}
 		r->out = out;
@@ -1016,27 +1044,27 @@ report_connections(struct report *r)
 		/* built apart: a section that does not fit is left out whole */
 		buf_reset(&sec);
 		r->out = &sec;
-		conn = xstrdup(col_text(st, 0));
+		conn = xstrdup(report_col_text(st, 0));
 		buf_adds(r->out, "## Connection ");
 		report_str(r, conn);
 		buf_adds(r->out, "\n\n**Outcome:** ");
-		report_str(r, col_text(st, 1));
-		if (col_text(st, 7) != NULL) {
+		report_str(r, report_col_text(st, 1));
+		if (report_col_text(st, 7) != NULL) {
 			buf_adds(r->out, ", ");
-			report_str(r, col_text(st, 7));
+			report_str(r, report_col_text(st, 7));
 		}
 		buf_adds(r->out, " · first seen ");
-		report_time(r, col_ts(st, 2));
+		report_time(r, report_col_ts(st, 2));
 		buf_adds(r->out, " · last seen ");
-		report_time(r, col_ts(st, 3));
+		report_time(r, report_col_ts(st, 3));
 		buf_printf(r->out, " · %lld events",
 		    sqlite3_column_int64(st, 4));
-		if (col_text(st, 5) != NULL) {
+		if (report_col_text(st, 5) != NULL) {
 			buf_adds(r->out, " · host ");
-			report_str(r, col_text(st, 5));
+			report_str(r, report_col_text(st, 5));
 		}
 		buf_adds(r->out, "\n\n### Timeline\n\n");
-		start = col_ts(st, 6);
+		start = report_col_ts(st, 6);
 		report_timeline(r, conn, start);
 		if (chart_rate(r->db, r->out, conn, r->cause) != 0)
 			r->failed = 1;
@@ -1058,21 +1086,12 @@ static void
 report_others(struct report *r)
 {
 	sqlite3_stmt	*st;
-	char		*sql;
 	int64_t		 rows = 0, left = 0;
 
-	sql = xasprintf("SELECT v.conn, c.first_ts, v.outcome, v.roots,"
-	    " v.consequences FROM (%s) AS v JOIN connections AS c"
-	    " ON c.conn = v.conn WHERE v.conn NOT IN (SELECT conn FROM"
-	    " report_sections) ORDER BY v.first_id", report_verdicts_sql);
-	st = report_prepare(r, sql);
-	free(sql);
+	st = report_prepare(r, report_others_sql);
 	while (report_step(r, st)) {
-		if (!report_room(r, 1024) || (r->budget > 0 &&
-		    rows >= REPORT_MAX_OTHERS)) {
-			left++;
+		if (!report_row_fits(r, 1024, rows, REPORT_MAX_OTHERS, &left))
 			continue;
-		}
 		if (rows++ == 0)
 			buf_adds(r->out, "## Other connections with problems\n\n"
 			    "| connection | first seen | outcome | root causes "
@@ -1081,7 +1100,7 @@ report_others(struct report *r)
 		buf_adds(r->out, "| ");
 		report_col(r, st, 0);
 		buf_adds(r->out, " | ");
-		report_time(r, col_ts(st, 1));
+		report_time(r, report_col_ts(st, 1));
 		buf_adds(r->out, " | ");
 		report_col(r, st, 2);
 		buf_adds(r->out, " | ");
@@ -1103,35 +1122,30 @@ static void
 report_healthy(struct report *r)
 {
 	sqlite3_stmt	*st;
-	int		 rows = 0;
-	int64_t		 left = 0;
+	int64_t		 rows = 0, left = 0;
 
-	st = report_prepare(r, "SELECT c.conn, c.first_ts, c.last_ts, c.events,"
-	    " c.outcome, (SELECT group_concat(DISTINCT f.rule) FROM findings"
-	    " AS f WHERE f.conn = c.conn) FROM connections AS c"
-	    " WHERE NOT (" REPORT_AFFECTED ") ORDER BY c.first_id");
+	st = report_prepare(r, report_healthy_sql);
 	while (report_step(r, st)) {
-		if (!report_room(r, 512) || (r->budget > 0 &&
-		    rows >= REPORT_MAX_HEALTHY) || (r->opts != NULL &&
-		    r->opts->size == REPORT_BRIEF)) {
-			left++;
+		/* brief: the count only */
+		if (!report_row_fits(r, 512, rows, r->opts != NULL &&
+		    r->opts->size == REPORT_BRIEF ? 0 : REPORT_MAX_HEALTHY,
+		    &left))
 			continue;
-		}
 		if (rows++ == 0)
 			buf_adds(r->out, "## Healthy connections\n\n"
 			    "| connection | first seen | last seen | events | "
 			    "outcome | notes |\n"
 			    "| --- | --- | --- | ---: | --- | --- |\n");
 		buf_adds(r->out, "| ");
-		report_str(r, col_text(st, 0));
+		report_str(r, report_col_text(st, 0));
 		buf_adds(r->out, " | ");
-		report_time(r, col_ts(st, 1));
+		report_time(r, report_col_ts(st, 1));
 		buf_adds(r->out, " | ");
-		report_time(r, col_ts(st, 2));
+		report_time(r, report_col_ts(st, 2));
 		buf_printf(r->out, " | %lld | ", sqlite3_column_int64(st, 3));
-		report_str(r, col_text(st, 4));
+		report_str(r, report_col_text(st, 4));
 		buf_adds(r->out, " | ");
-		report_str(r, col_text(st, 5));
+		report_str(r, report_col_text(st, 5));
 		buf_adds(r->out, " |\n");
 		report_flush(r);
 	}
@@ -1173,11 +1187,11 @@ report_relay(struct report *r)
 			buf_adds(r->out, "| time | what | line |\n"
 			    "| --- | --- | --- |\n");
 		buf_adds(r->out, "| ");
-		report_time(r, col_ts(st, 0));
+		report_time(r, report_col_ts(st, 0));
 		buf_adds(r->out, " | ");
-		report_str(r, col_text(st, 1));
+		report_str(r, report_col_text(st, 1));
 		buf_adds(r->out, " | ");
-		report_where_md(r, col_text(st, 2), sqlite3_column_int64(st, 3));
+		report_where_md(r, report_col_text(st, 2), sqlite3_column_int64(st, 3));
 		buf_adds(r->out, " |\n");
 	}
 	sqlite3_finalize(st);
@@ -1201,17 +1215,33 @@ report_relay(struct report *r)
  * Each connection with problems: its outcome, the titles of its root-cause
  * findings (errors first) and of the findings they caused.
  */
-const char report_verdicts_sql[] =
-	"SELECT c.conn, c.first_id, c.outcome, (SELECT group_concat(t, '; ')"
-	" FROM (SELECT f.title AS t FROM findings AS f WHERE"
-	" f.conn = c.conn AND f.caused_by IS NULL AND f.severity_rank > 0"
-	" ORDER BY f.severity_rank DESC, f.id))"
-	" AS roots,"
-	" (SELECT group_concat(t, '; ') FROM (SELECT lower(substr(f.title,"
-	" 1, 1)) || substr(f.title, 2) AS t FROM findings AS f"
-	" WHERE f.conn = c.conn AND f.caused_by IS NOT NULL ORDER BY f.id))"
-	" AS consequences"
-	" FROM connections AS c WHERE" REPORT_AFFECTED;
+#define REPORT_VERDICTS_SQL \
+	"SELECT c.conn, c.first_id, c.outcome, (SELECT group_concat(t, '; ')" \
+	" FROM (SELECT f.title AS t FROM findings AS f WHERE" \
+	" f.conn = c.conn AND f.caused_by IS NULL AND f.severity_rank > 0" \
+	" ORDER BY f.severity_rank DESC, f.id))" \
+	" AS roots," \
+	" (SELECT group_concat(t, '; ') FROM (SELECT lower(substr(f.title," \
+	" 1, 1)) || substr(f.title, 2) AS t FROM findings AS f" \
+	" WHERE f.conn = c.conn AND f.caused_by IS NOT NULL ORDER BY f.id))" \
+	" AS consequences" \
+	" FROM connections AS c WHERE" REPORT_AFFECTED
+
+const char report_verdicts_sql[] = REPORT_VERDICTS_SQL;
+
+/* The connections with problems that have no section, in reading order. */
+const char report_others_sql[] =
+	"SELECT v.conn, c.first_ts, v.outcome, v.roots, v.consequences"
+	" FROM (" REPORT_VERDICTS_SQL ") AS v JOIN connections AS c"
+	" ON c.conn = v.conn WHERE v.conn NOT IN (SELECT conn FROM"
+	" report_sections) ORDER BY v.first_id";
+
+/* The healthy connections, with the rules that had a word for them. */
+const char report_healthy_sql[] =
+	"SELECT c.conn, c.first_ts, c.last_ts, c.events,"
+	" c.outcome, (SELECT group_concat(DISTINCT f.rule) FROM findings"
+	" AS f WHERE f.conn = c.conn) FROM connections AS c"
+	" WHERE NOT (" REPORT_AFFECTED ") ORDER BY c.first_id";
 
 /*
  * Too many connections to list one by one at the top (a day of a busy
@@ -1307,16 +1337,16 @@ report_verdict(struct report *r)
 	free(sql);
 	while (report_step(r, st)) {
 		buf_adds(r->out, "- ");
-		report_str(r, col_text(st, 0));
+		report_str(r, report_col_text(st, 0));
 		buf_adds(r->out, ": ");
-		report_str(r, col_text(st, 1));
-		if (col_text(st, 2) != NULL) {
+		report_str(r, report_col_text(st, 1));
+		if (report_col_text(st, 2) != NULL) {
 			buf_adds(r->out, ". Root causes: ");
-			report_str(r, col_text(st, 2));
+			report_str(r, report_col_text(st, 2));
 		}
-		if (col_text(st, 3) != NULL) {
+		if (report_col_text(st, 3) != NULL) {
 			buf_adds(r->out, ". Consequences, not causes: ");
-			report_str(r, col_text(st, 3));
+			report_str(r, report_col_text(st, 3));
 		}
 		buf_adds(r->out, ".\n");
 		report_flush(r);

@@ -75,14 +75,6 @@ chart_label(struct buf *b, const char *s)
 		chart_mermaid_label(b, s, strlen(s));
 }
 
-static int64_t
-chart_ts(sqlite3_stmt *st, int i)
-{
-	if (sqlite3_column_type(st, i) == SQLITE_NULL)
-		return TS_NONE;
-	return sqlite3_column_int64(st, i);
-}
-
 /* One gantt task; a milestone when start is end. */
 static void
 chart_task(struct buf *b, const char *name, const char *tag, int64_t start,
@@ -134,11 +126,11 @@ chart_sessions(sqlite3 *db, struct buf *b, char **cause)
 		goto out;
 	while (store_query_step(db, st, &failed, cause)) {
 		conn = (const char *)sqlite3_column_text(st, 0);
-		first = chart_ts(st, 1);
-		last = chart_ts(st, 2);
-		call = chart_ts(st, 3);
-		timeout = chart_ts(st, 4);
-		close = chart_ts(st, 5);
+		first = report_col_ts(st, 1);
+		last = report_col_ts(st, 2);
+		call = report_col_ts(st, 3);
+		timeout = report_col_ts(st, 4);
+		close = report_col_ts(st, 5);
 		if (rows++ == 0)
 			buf_adds(b, "```mermaid\ngantt\n"
 			    "    title Sessions with problems\n"
@@ -167,8 +159,8 @@ chart_sessions(sqlite3 *db, struct buf *b, char **cause)
 		sqlite3_bind_text(fs, 1, conn, -1, SQLITE_TRANSIENT);
 		while (store_query_step(db, fs, &failed, cause)) {
 			rank = sqlite3_column_int(fs, 1);
-			f0 = chart_ts(fs, 2);
-			f1 = chart_ts(fs, 3);
+			f0 = report_col_ts(fs, 2);
+			f1 = report_col_ts(fs, 3);
 			/* the close and the timeout line have their own row */
 			if (f0 == f1 && (f0 == close || f0 == timeout))
 				continue;
@@ -243,8 +235,8 @@ chart_rate(sqlite3 *db, struct buf *b, const char *conn, char **cause)
 		return -1;
 	sqlite3_bind_text(st, 1, conn, -1, SQLITE_TRANSIENT);
 	if (store_query_step(db, st, &failed, cause)) {
-		lo = chart_ts(st, 0);
-		hi = chart_ts(st, 1);
+		lo = report_col_ts(st, 0);
+		hi = report_col_ts(st, 1);
 	}
 	sqlite3_finalize(st);
 	if (failed)

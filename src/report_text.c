@@ -63,20 +63,6 @@ text_flush(struct text *t)
 		t->failed = 1;
 }
 
-static const char *
-text_col(sqlite3_stmt *st, int i)
-{
-	return (const char *)sqlite3_column_text(st, i);
-}
-
-static int64_t
-text_ts(sqlite3_stmt *st, int i)
-{
-	if (sqlite3_column_type(st, i) == SQLITE_NULL)
-		return TS_NONE;
-	return sqlite3_column_int64(st, i);
-}
-
 static void
 text_style(struct text *t, enum text_style s)
 {
@@ -219,14 +205,7 @@ text_heading(struct text *t, const char *s)
 static int64_t
 text_scalar(struct text *t, const char *sql)
 {
-	sqlite3_stmt	*st;
-	int64_t		 v = 0;
-
-	st = text_prepare(t, sql);
-	if (text_step(t, st))
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
+	return report_query_int(t->db, sql, &t->failed, t->cause);
 }
 
 static void
@@ -303,24 +282,24 @@ text_summary(struct text *t)
 				buf_printf(&line, "%lld connections ",
 				    sqlite3_column_int64(st, 0));
 			else {
-				text_short_id(&line, text_col(st, 4));
+				text_short_id(&line, report_col_text(st, 4));
 				buf_addc(&line, ' ');
 			}
 			text_style(t, ST_BOLD);
 			buf_adds(t->out, "  ");
 			col = text_wrap_at(t, line.data, line.len, 2, 4);
 			text_style(t, ST_PLAIN);
-			col = text_wrap_at(t, text_col(st, 1),
+			col = text_wrap_at(t, report_col_text(st, 1),
 			    (size_t)sqlite3_column_bytes(st, 1), col, 4);
 			buf_addc(t->out, '\n');
-			if (text_col(st, 2) != NULL) {
+			if (report_col_text(st, 2) != NULL) {
 				buf_reset(&line);
-				buf_printf(&line, "cause: %s", text_col(st, 2));
+				buf_printf(&line, "cause: %s", report_col_text(st, 2));
 				text_para(t, buf_cstr(&line), 4);
 			}
-			if (text_col(st, 3) != NULL) {
+			if (report_col_text(st, 3) != NULL) {
 				buf_reset(&line);
-				buf_printf(&line, "then: %s", text_col(st, 3));
+				buf_printf(&line, "then: %s", report_col_text(st, 3));
 				text_para(t, buf_cstr(&line), 4);
 			}
 		}
@@ -335,14 +314,14 @@ text_summary(struct text *t)
 	while (text_step(t, st)) {
 		rows++;
 		buf_adds(t->out, "  ");
-		text_style(t, text_severity_style(text_col(st, 0)));
-		buf_printf(t->out, "%-8s", text_col(st, 0));
+		text_style(t, text_severity_style(report_col_text(st, 0)));
+		buf_printf(t->out, "%-8s", report_col_text(st, 0));
 		text_style(t, ST_PLAIN);
 		buf_reset(&line);
-		buf_printf(&line, "%s x%lld: ", text_col(st, 1),
+		buf_printf(&line, "%s x%lld: ", report_col_text(st, 1),
 		    sqlite3_column_int64(st, 2));
 		col = text_wrap_at(t, line.data, line.len, 10, 10);
-		col = text_wrap_at(t, text_col(st, 4), strlen(text_col(st, 4)),
+		col = text_wrap_at(t, report_col_text(st, 4), strlen(report_col_text(st, 4)),
 		    col, 10);
 		buf_addc(t->out, '\n');
 	}
@@ -367,7 +346,7 @@ text_inputs(struct text *t)
 	while (text_step(t, st)) {
 		if (rows == 0 && t->common > 0) {
 			buf_adds(&line, "paths relative to ");
-			buf_add(&line, text_col(st, 0), t->common);
+			buf_add(&line, report_col_text(st, 0), t->common);
 			text_para(t, buf_cstr(&line), 2);
 		}
 		if (!t->full && rows++ >= TEXT_MAX_ROWS) {
@@ -377,13 +356,13 @@ text_inputs(struct text *t)
 		buf_reset(&line);
 		buf_printf(&line, "%s%s: %lld lines, %lld events, %lld not log "
 		    "lines, %lld JSON errors, ",
-		    report_path_short(text_col(st, 0), t->common),
+		    report_path_short(report_col_text(st, 0), t->common),
 		    sqlite3_column_int(st, 7) ? "" : " (incomplete)",
 		    sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
 		    sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4));
-		text_clock(&line, text_ts(st, 5));
+		text_clock(&line, report_col_ts(st, 5));
 		buf_adds(&line, " to ");
-		text_clock(&line, text_ts(st, 6));
+		text_clock(&line, report_col_ts(st, 6));
 		text_para(t, buf_cstr(&line), 2);
 	}
 	sqlite3_finalize(st);
@@ -413,7 +392,7 @@ text_timeline(struct text *t, sqlite3_stmt *st, const char *conn,
 	sqlite3_bind_text(st, 1, conn, -1, SQLITE_TRANSIENT);
 	buf_adds(t->out, "  timeline\n");
 	while (text_step(t, st)) {
-		kind = text_col(st, 2);
+		kind = report_col_text(st, 2);
 		if (prev != NULL && strcmp(prev, kind) == 0 &&
 		    sqlite3_column_int(st, 11))
 			continue;
@@ -424,12 +403,12 @@ text_timeline(struct text *t, sqlite3_stmt *st, const char *conn,
 			break;
 		}
 		buf_reset(&line);
-		text_clock(&line, text_ts(st, 0));
+		text_clock(&line, report_col_ts(st, 0));
 		d[0] = '+';
 		d[1] = '\0';
-		if (text_ts(st, 0) != TS_NONE && start != TS_NONE)
-			time_format_delta(text_ts(st, 0) - start,
-			    d + (text_ts(st, 0) >= start), sizeof d - 1);
+		if (report_col_ts(st, 0) != TS_NONE && start != TS_NONE)
+			time_format_delta(report_col_ts(st, 0) - start,
+			    d + (report_col_ts(st, 0) >= start), sizeof d - 1);
 		else
 			d[0] = '\0';
 		buf_printf(t->out, "    %-13s %9s  ", line.data, d);
@@ -438,19 +417,19 @@ text_timeline(struct text *t, sqlite3_stmt *st, const char *conn,
 		    sqlite3_column_int(st, 12) == SEV_ERROR)
 			text_style(t, ST_BOLD);
 		buf_reset(&line);
-		buf_adds(&line, text_col(st, 3) != NULL ? text_col(st, 3) : "");
+		buf_adds(&line, report_col_text(st, 3) != NULL ? report_col_text(st, 3) : "");
 		if (sqlite3_column_type(st, 4) != SQLITE_NULL)
 			buf_printf(&line, " with %lld",
 			    sqlite3_column_int64(st, 4));
-		detail = text_col(st, 5);
+		detail = report_col_text(st, 5);
 		if (detail != NULL && *detail != '\0')
 			buf_printf(&line, ": %s", detail);
-		if (text_col(st, 9) != NULL)
-			buf_printf(&line, ": %s", text_col(st, 9));
+		if (report_col_text(st, 9) != NULL)
+			buf_printf(&line, ": %s", report_col_text(st, 9));
 		if (sqlite3_column_int(st, 8))
 			buf_adds(&line, " (attributed)");
 		buf_adds(&line, " [");
-		text_where(t, &line, text_col(st, 6),
+		text_where(t, &line, report_col_text(st, 6),
 		    sqlite3_column_int64(st, 7));
 		buf_addc(&line, ']');
 		text_wrap_at(t, line.data, line.len, col, col);
@@ -481,22 +460,22 @@ text_evidence(struct text *t, sqlite3_stmt *ev, sqlite3_stmt *fs,
 			continue;
 		n++;
 		buf_reset(&line);
-		text_where(t, &line, text_col(ev, 0), sqlite3_column_int64(ev,
+		text_where(t, &line, report_col_text(ev, 0), sqlite3_column_int64(ev,
 		    1));
 		text_style(t, ST_DIM);
 		buf_printf(t->out, "      %s ", line.data);
 		text_style(t, ST_PLAIN);
 		col = 7 + line.len;
-		if (!sqlite3_column_int(ev, 8) || text_col(ev, 7) == NULL) {
-			text_wrap_at(t, text_col(ev, 2),
+		if (!sqlite3_column_int(ev, 8) || report_col_text(ev, 7) == NULL) {
+			text_wrap_at(t, report_col_text(ev, 2),
 			    (size_t)sqlite3_column_bytes(ev, 2), col, 8);
 			buf_addc(t->out, '\n');
 			continue;
 		}
 		buf_reset(&line);
-		if (text_col(ev, 6) != NULL)
-			buf_printf(&line, "[%s] ", text_col(ev, 6));
-		buf_add(&line, text_col(ev, 7),
+		if (report_col_text(ev, 6) != NULL)
+			buf_printf(&line, "[%s] ", report_col_text(ev, 6));
+		buf_add(&line, report_col_text(ev, 7),
 		    (size_t)sqlite3_column_bytes(ev, 7));
 		text_wrap_at(t, line.data, line.len, col, 8);
 		buf_addc(t->out, '\n');
@@ -506,8 +485,8 @@ text_evidence(struct text *t, sqlite3_stmt *ev, sqlite3_stmt *fs,
 		nf = 0;
 		while (text_step(t, fs)) {
 			buf_printf(&line, "%s%s: ", nf++ > 0 ? ", " : "",
-			    text_col(fs, 0));
-			buf_add(&line, text_col(fs, 1),
+			    report_col_text(fs, 0));
+			buf_add(&line, report_col_text(fs, 1),
 			    (size_t)sqlite3_column_bytes(fs, 1) > 200 ? 200 :
 			    (size_t)sqlite3_column_bytes(fs, 1));
 		}
@@ -533,24 +512,24 @@ text_finding(struct text *t, sqlite3_stmt *st, const char *lead,
 
 	buf_init(&line);
 	buf_printf(t->out, "    %s", lead);
-	text_style(t, text_severity_style(text_col(st, 2)));
-	buf_adds(t->out, text_col(st, 2));
+	text_style(t, text_severity_style(report_col_text(st, 2)));
+	buf_adds(t->out, report_col_text(st, 2));
 	text_style(t, ST_PLAIN);
-	buf_printf(&line, " %s: %s", text_col(st, 1), text_col(st, 3));
-	if (text_ts(st, 5) != TS_NONE) {
+	buf_printf(&line, " %s: %s", report_col_text(st, 1), report_col_text(st, 3));
+	if (report_col_ts(st, 5) != TS_NONE) {
 		buf_adds(&line, ", ");
-		text_clock(&line, text_ts(st, 5));
-		if (text_ts(st, 6) != TS_NONE && text_ts(st, 6) != text_ts(st,
+		text_clock(&line, report_col_ts(st, 5));
+		if (report_col_ts(st, 6) != TS_NONE && report_col_ts(st, 6) != report_col_ts(st,
 		    5)) {
 			buf_adds(&line, " to ");
-			text_clock(&line, text_ts(st, 6));
+			text_clock(&line, report_col_ts(st, 6));
 		}
 	}
-	col = 4 + strlen(lead) + strlen(text_col(st, 2));
+	col = 4 + strlen(lead) + strlen(report_col_text(st, 2));
 	text_wrap_at(t, line.data, line.len, col, 6);
 	buf_addc(t->out, '\n');
-	text_para(t, text_col(st, 7), 6);
-	text_evidence(t, ev, fs, text_col(st, 8));
+	text_para(t, report_col_text(st, 7), 6);
+	text_evidence(t, ev, fs, report_col_text(st, 8));
 	buf_free(&line);
 }
 
@@ -578,22 +557,22 @@ text_connections(struct text *t)
 	    " FROM connections WHERE conn IN (SELECT conn FROM"
 	    " report_sections) ORDER BY first_id");
 	while (text_step(t, st)) {
-		conn = xstrdup(text_col(st, 0));
+		conn = xstrdup(report_col_text(st, 0));
 		buf_reset(&line);
 		buf_adds(&line, "CONNECTION ");
 		text_sanitize(&line, conn, strlen(conn));
 		text_heading(t, buf_cstr(&line));
 		buf_reset(&line);
-		buf_printf(&line, "%s%s%s · ", text_col(st, 1),
-		    text_col(st, 6) != NULL ? ", " : "",
-		    text_col(st, 6) != NULL ? text_col(st, 6) : "");
-		text_clock(&line, text_ts(st, 2));
+		buf_printf(&line, "%s%s%s · ", report_col_text(st, 1),
+		    report_col_text(st, 6) != NULL ? ", " : "",
+		    report_col_text(st, 6) != NULL ? report_col_text(st, 6) : "");
+		text_clock(&line, report_col_ts(st, 2));
 		buf_adds(&line, " to ");
-		text_clock(&line, text_ts(st, 3));
+		text_clock(&line, report_col_ts(st, 3));
 		buf_printf(&line, " · %lld events", sqlite3_column_int64(st,
 		    4));
 		text_para(t, buf_cstr(&line), 2);
-		text_timeline(t, tl, conn, text_ts(st, 5));
+		text_timeline(t, tl, conn, report_col_ts(st, 5));
 
 		buf_adds(t->out, "  findings\n");
 		buf_reset(&next);
@@ -601,11 +580,11 @@ text_connections(struct text *t)
 		sqlite3_bind_text(roots, 1, conn, -1, SQLITE_TRANSIENT);
 		while (text_step(t, roots)) {
 			text_finding(t, roots, "", ev, fs);
-			if (text_col(roots, 4) != NULL &&
-			    *text_col(roots, 4) != '\0' &&
-			    strcmp(text_col(roots, 2), "INFO") != 0)
-				buf_printf(&next, "%s: %s\n", text_col(roots, 1),
-				    text_col(roots, 4));
+			if (report_col_text(roots, 4) != NULL &&
+			    *report_col_text(roots, 4) != '\0' &&
+			    strcmp(report_col_text(roots, 2), "INFO") != 0)
+				buf_printf(&next, "%s: %s\n", report_col_text(roots, 1),
+				    report_col_text(roots, 4));
 			if (!sqlite3_column_int(roots, 10))
 				continue;
 			sqlite3_reset(cons);
@@ -640,36 +619,58 @@ text_connections(struct text *t)
 	buf_free(&next);
 }
 
+/*
+ * Whether row number *rows of a table of connections is shown (its heading
+ * goes before the first); beyond TEXT_MAX_ROWS, counted in *more.
+ */
+static int
+text_row_shown(struct text *t, const char *heading, int64_t *rows,
+    int64_t *more)
+{
+	if ((*rows)++ == 0)
+		text_heading(t, heading);
+	if (!t->full && *rows > TEXT_MAX_ROWS) {
+		(*more)++;
+		return 0;
+	}
+	return 1;
+}
+
+/* One connection in a table: short id, first time, then words. */
+static void
+text_conn_line(struct text *t, sqlite3_stmt *st, struct buf *words)
+{
+	struct buf	line;
+
+	buf_init(&line);
+	text_short_id(&line, report_col_text(st, 0));
+	buf_addc(&line, ' ');
+	text_clock(&line, report_col_ts(st, 1));
+	buf_addc(&line, ' ');
+	buf_add(&line, words->data, words->len);
+	text_para(t, buf_cstr(&line), 2);
+	buf_free(&line);
+}
+
 /* The connections without a section: with problems, then healthy. */
 static void
 text_others(struct text *t)
 {
 	sqlite3_stmt	*st;
-	struct buf	 line;
-	char		*sql;
+	struct buf	 words;
 	int64_t		 rows = 0, more = 0;
 
-	buf_init(&line);
-	sql = xasprintf("SELECT v.conn, c.first_ts, v.outcome, v.roots"
-	    " FROM (%s) AS v JOIN connections AS c ON c.conn = v.conn"
-	    " WHERE v.conn NOT IN (SELECT conn FROM report_sections)"
-	    " ORDER BY v.first_id", report_verdicts_sql);
-	st = text_prepare(t, sql);
-	free(sql);
+	buf_init(&words);
+	st = text_prepare(t, report_others_sql);
 	while (text_step(t, st)) {
-		if (rows++ == 0)
-			text_heading(t, "OTHER CONNECTIONS WITH PROBLEMS");
-		if (!t->full && rows > TEXT_MAX_ROWS) {
-			more++;
+		if (!text_row_shown(t, "OTHER CONNECTIONS WITH PROBLEMS", &rows,
+		    &more))
 			continue;
-		}
-		buf_reset(&line);
-		text_short_id(&line, text_col(st, 0));
-		buf_addc(&line, ' ');
-		text_clock(&line, text_ts(st, 1));
-		buf_printf(&line, " %s: %s", text_col(st, 2),
-		    text_col(st, 3) != NULL ? text_col(st, 3) : "");
-		text_para(t, buf_cstr(&line), 2);
+		buf_reset(&words);
+		buf_printf(&words, "%s: %s", report_col_text(st, 2),
+		    report_col_text(st, 3) != NULL ? report_col_text(st, 3) :
+		    "");
+		text_conn_line(t, st, &words);
 	}
 	sqlite3_finalize(st);
 	if (more > 0)
@@ -677,30 +678,20 @@ text_others(struct text *t)
 		    (long long)more);
 
 	rows = more = 0;
-	st = text_prepare(t, "SELECT conn, first_ts, events, outcome"
-	    " FROM connections WHERE conn NOT IN (SELECT conn FROM findings"
-	    " WHERE severity_rank > 0 AND conn IS NOT NULL)"
-	    " ORDER BY first_id");
+	st = text_prepare(t, report_healthy_sql);
 	while (text_step(t, st)) {
-		if (rows++ == 0)
-			text_heading(t, "HEALTHY CONNECTIONS");
-		if (!t->full && rows > TEXT_MAX_ROWS) {
-			more++;
+		if (!text_row_shown(t, "HEALTHY CONNECTIONS", &rows, &more))
 			continue;
-		}
-		buf_reset(&line);
-		text_short_id(&line, text_col(st, 0));
-		buf_addc(&line, ' ');
-		text_clock(&line, text_ts(st, 1));
-		buf_printf(&line, " %lld events, %s",
-		    sqlite3_column_int64(st, 2),
-		    text_col(st, 3) != NULL ? text_col(st, 3) : "");
-		text_para(t, buf_cstr(&line), 2);
+		buf_reset(&words);
+		buf_printf(&words, "%lld events, %s",
+		    sqlite3_column_int64(st, 3), report_col_text(st, 4) != NULL ?
+		    report_col_text(st, 4) : "");
+		text_conn_line(t, st, &words);
 	}
 	sqlite3_finalize(st);
 	if (more > 0)
 		buf_printf(t->out, "  … %lld more: --all\n", (long long)more);
-	buf_free(&line);
+	buf_free(&words);
 }
 
 /* The relay's own findings, one line each. */
@@ -723,15 +714,15 @@ text_relay(struct text *t)
 			break;
 		}
 		buf_adds(t->out, "  ");
-		text_style(t, text_severity_style(text_col(st, 0)));
-		buf_adds(t->out, text_col(st, 0));
+		text_style(t, text_severity_style(report_col_text(st, 0)));
+		buf_adds(t->out, report_col_text(st, 0));
 		text_style(t, ST_PLAIN);
 		buf_reset(&line);
-		buf_printf(&line, " %s: %s", text_col(st, 1), text_col(st, 2));
-		text_wrap_at(t, line.data, line.len, 2 + strlen(text_col(st,
+		buf_printf(&line, " %s: %s", report_col_text(st, 1), report_col_text(st, 2));
+		text_wrap_at(t, line.data, line.len, 2 + strlen(report_col_text(st,
 		    0)), 4);
 		buf_addc(t->out, '\n');
-		text_para(t, text_col(st, 3), 4);
+		text_para(t, report_col_text(st, 3), 4);
 	}
 	sqlite3_finalize(st);
 	buf_free(&line);
