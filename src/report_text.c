@@ -372,8 +372,12 @@ text_inputs(struct text *t)
 static void
 text_where(struct text *t, struct buf *b, const char *path, int64_t line)
 {
-	if (!t->one_input)
-		buf_printf(b, "%s:", report_path_short(path, t->common));
+	const char	*p = report_path_short(path, t->common);
+
+	if (!t->one_input && p != NULL) {
+		text_sanitize(b, p, strlen(p));
+		buf_addc(b, ':');
+	}
 	buf_printf(b, "%lld", (long long)line);
 }
 

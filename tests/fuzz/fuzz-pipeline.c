@@ -168,8 +168,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_ok(rules_run(rules, store, &cause), cause, "rules");
 
 	buf_init(&out);
-	fuzz_ok(report_markdown(store, NULL, &out, NULL, &cause), cause, "markdown");
+	fuzz_ok(report_markdown(store, NULL, &out, NULL, &cause), cause,
+	    "markdown");
 	fuzz_check_clean(out.data, out.len, "\n\t");	/* tabs in evidence */
+	buf_reset(&out);
+	fuzz_ok(report_text(store, NULL, &out, NULL, &cause), cause, "text");
+	fuzz_check_clean(out.data, out.len, "\n");
 	buf_reset(&out);
 	fuzz_ok(report_json(store, NULL, &out, NULL, &cause), cause, "json");
 	j = json_loadb(out.data, out.len, 0, &jerr);
