@@ -53,6 +53,7 @@ struct report {
 	size_t		 written;	/* bytes already handed to dst */
 	size_t		 common;	/* length of the inputs' common dir */
 	int		 one_input;	/* a single input: lines by number */
+	char		*section_path;	/* the input a section names once */
 	int64_t		 left_sections;	/* sections left out for the budget */
 	int64_t		 left_rows;	/* table rows left out */
 	/* run once per connection or finding: prepared once */
@@ -303,12 +304,16 @@ report_path_short(const char *path, size_t common)
 	return path + common;
 }
 
-/* A line's place: its number, with its input's short path if several. */
+/*
+ * A line's place: its number, with its input's short path if there are
+ * several and it is not the one the section named.
+ */
 static void
 report_where(struct report *r, struct buf *b, const char *path,
     int64_t line)
 {
-	if (!r->one_input) {
+	if (!r->one_input && path != NULL && (r->section_path == NULL ||
+	    strcmp(path, r->section_path) != 0)) {
 		text_sanitize(b, report_path_short(path, r->common),
 		    strlen(report_path_short(path, r->common)));
 		buf_addc(b, ':');
@@ -1037,7 +1042,9 @@ report_connections(struct report *r)
 	buf_init(&sec);
 	st = report_prepare(r, "SELECT conn, outcome, first_ts, last_ts,"
 	    " events, host, coalesce(connected_ts, min(first_ts,"
-	    " coalesce(connect_call_ts, first_ts))), start_note"
+	    " coalesce(connect_call_ts, first_ts))), start_note,"
+	    " (SELECT i.path FROM events AS e JOIN inputs AS i"
+	    "  ON i.id = e.input_id WHERE e.id = first_id)"
 	    " FROM connections WHERE conn IN (SELECT conn FROM"
 	    " report_sections) ORDER BY first_id");
 	while (report_step(r, st)) {
@@ -1063,7 +1070,18 @@ report_connections(struct report *r)
 			buf_adds(r->out, " · host ");
 			report_str(r, report_col_text(st, 5));
 		}
-		buf_adds(r->out, "\n\n### Timeline\n\n");
+		buf_adds(r->out, "\n\n");
+		/* several inputs: the first line's, named once here */
+		free(r->section_path);
+		r->section_path = NULL;
+		if (!r->one_input && report_col_text(st, 8) != NULL) {
+			r->section_path = xstrdup(report_col_text(st, 8));
+			buf_adds(r->out, "Lines are of ");
+			report_str(r, report_path_short(r->section_path,
+			    r->common));
+			buf_adds(r->out, " unless named.\n\n");
+		}
+		buf_adds(r->out, "### Timeline\n\n");
 		start = report_col_ts(st, 6);
 		report_timeline(r, conn, start);
 		if (chart_rate(r->db, r->out, conn, r->cause) != 0)
@@ -1079,6 +1097,8 @@ report_connections(struct report *r)
 	}
 	sqlite3_finalize(st);
 	buf_free(&sec);
+	free(r->section_path);
+	r->section_path = NULL;
 }
 
 /* The connections with problems that have no section: one row each. */

@@ -22,6 +22,7 @@
 #define CHART_MAX_BINS		60	/* bars of a rate chart */
 #define CHART_MARGIN_MS		2000	/* before and after the rejections */
 #define CHART_MAX_LABEL		40	/* bytes of a label */
+#define CHART_TIMER_MS		30000	/* the relay's connect timer */
 
 /*
  * Append s as a mermaid label: letters, digits, space and ". , / ( ) + - _
@@ -142,8 +143,11 @@ chart_sessions(sqlite3 *db, struct buf *b, char **cause)
 		buf_printf(b, "    section %s\n", chart_is_blank(&name) ?
 		    "(no id)" : buf_cstr(&name));
 		chart_task(b, "session", NULL, first, last);
+		/* the relay's timer runs 30 s from the connect call */
 		if (call != TS_NONE && timeout != TS_NONE && timeout > call)
-			chart_task(b, "connect timer", "done", call, timeout);
+			chart_task(b, "30 s timer", "done",
+			    timeout - CHART_TIMER_MS > call ?
+			    timeout - CHART_TIMER_MS : call, timeout);
 		if (close != TS_NONE) {
 			buf_reset(&name);
 			if (sqlite3_column_type(st, 6) != SQLITE_NULL)
