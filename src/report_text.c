@@ -21,7 +21,7 @@
 #define TEXT_MAX_TIMELINE	40	/* rows per connection */
 #define TEXT_MAX_ROWS		30	/* rows of the tables of connections */
 #define TEXT_MAX_EVIDENCE	4	/* lines per finding */
-#define TEXT_MAX_VERDICTS	20	/* connections listed one by one */
+#define TEXT_MAX_VERDICTS	10	/* ways connections went wrong */
 
 /* SGR sequences; the empty string without colour */
 enum text_style { ST_PLAIN, ST_BOLD, ST_DIM, ST_RED, ST_YELLOW, ST_CYAN };
@@ -264,6 +264,29 @@ text_summary(struct text *t)
 	}
 	sqlite3_finalize(st);
 
+	/* the findings per rule, then the ways connections went wrong */
+	text_heading(t, "FINDINGS");
+	st = text_prepare(t, "SELECT severity, rule, count(*),"
+	    " count(DISTINCT conn), min(title) FROM findings GROUP BY rule"
+	    " ORDER BY max(severity_rank) DESC, rule");
+	while (text_step(t, st)) {
+		rows++;
+		buf_adds(t->out, "  ");
+		text_style(t, text_severity_style(report_col_text(st, 0)));
+		buf_printf(t->out, "%-8s", report_col_text(st, 0));
+		text_style(t, ST_PLAIN);
+		buf_reset(&line);
+		buf_printf(&line, "%s x%lld: ", report_col_text(st, 1),
+		    sqlite3_column_int64(st, 2));
+		col = text_wrap_at(t, line.data, line.len, 10, 10);
+		text_wrap_at(t, report_col_text(st, 4),
+		    strlen(report_col_text(st, 4)), col, 10);
+		buf_addc(t->out, '\n');
+	}
+	sqlite3_finalize(st);
+	if (rows == 0)
+		buf_adds(t->out, "  No findings.\n");
+
 	/* the failure modes: each connection, or groups of them */
 	if (affected > 0) {
 		text_heading(t, "WHAT WENT WRONG");
@@ -272,9 +295,10 @@ text_summary(struct text *t)
 		    " ORDER BY 1 DESC, min(first_id)", report_verdicts_sql);
 		st = text_prepare(t, sql);
 		free(sql);
+		rows = 0;
 		while (text_step(t, st)) {
 			if (!t->full && rows++ >= TEXT_MAX_VERDICTS) {
-				buf_adds(t->out, "  … more: --all\n");
+				buf_adds(t->out, "  … and more ways: --all\n");
 				break;
 			}
 			buf_reset(&line);
@@ -306,28 +330,6 @@ text_summary(struct text *t)
 		sqlite3_finalize(st);
 	}
 
-	text_heading(t, "FINDINGS");
-	rows = 0;
-	st = text_prepare(t, "SELECT severity, rule, count(*),"
-	    " count(DISTINCT conn), min(title) FROM findings GROUP BY rule"
-	    " ORDER BY max(severity_rank) DESC, rule");
-	while (text_step(t, st)) {
-		rows++;
-		buf_adds(t->out, "  ");
-		text_style(t, text_severity_style(report_col_text(st, 0)));
-		buf_printf(t->out, "%-8s", report_col_text(st, 0));
-		text_style(t, ST_PLAIN);
-		buf_reset(&line);
-		buf_printf(&line, "%s x%lld: ", report_col_text(st, 1),
-		    sqlite3_column_int64(st, 2));
-		col = text_wrap_at(t, line.data, line.len, 10, 10);
-		col = text_wrap_at(t, report_col_text(st, 4), strlen(report_col_text(st, 4)),
-		    col, 10);
-		buf_addc(t->out, '\n');
-	}
-	sqlite3_finalize(st);
-	if (rows == 0)
-		buf_adds(t->out, "  No findings.\n");
 	buf_free(&line);
 }
 
@@ -389,7 +391,7 @@ text_timeline(struct text *t, sqlite3_stmt *st, const char *conn,
 	char		 d[40], *prev = NULL;
 	const char	*kind, *detail;
 	int		 rows = 0;
-	size_t		 col;
+	size_t		 col, mark;
 
 	buf_init(&line);
 	sqlite3_reset(st);
@@ -415,8 +417,10 @@ text_timeline(struct text *t, sqlite3_stmt *st, const char *conn,
 			    d + (report_col_ts(st, 0) >= start), sizeof d - 1);
 		else
 			d[0] = '\0';
+		mark = t->out->len;
 		buf_printf(t->out, "    %-13s %9s  ", line.data, d);
-		col = 4 + 13 + 1 + 9 + 2;
+		/* a long delta ("+2 min 05 s") pushes the words right */
+		col = t->out->len - mark;
 		if (sqlite3_column_int(st, 10) ||
 		    sqlite3_column_int(st, 12) == SEV_ERROR)
 			text_style(t, ST_BOLD);
