@@ -369,6 +369,22 @@ report_clock(struct report *r, int64_t ts)
 }
 
 /*
+ * From a to b in one cell, narrow enough for GitHub's width: within one
+ * day the date is written once.
+ */
+static void
+report_span(struct report *r, int64_t a, int64_t b)
+{
+	report_time(r, a);
+	buf_adds(r->out, " to ");
+	if (a != TS_NONE && b != TS_NONE && !time_is_clock_only(a) &&
+	    !time_is_clock_only(b) && a / 86400000 == b / 86400000 && b >= a)
+		report_clock(r, b);
+	else
+		report_time(r, b);
+}
+
+/*
  * The first column of a query's first row, 0 without one; on an error
  * *failed is set and *cause given, as by store_query.
  */
@@ -413,8 +429,8 @@ report_inputs(struct report *r)
 		buf_adds(r->out, "Lines below are of this input.\n\n");
 	sqlite3_finalize(st);
 	buf_adds(r->out, "| input | lines | events | continuation lines | blank "
-	    "| not log lines | JSON errors | first event | last event |\n"
-	    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |\n");
+	    "| not log lines | JSON errors | first to last event |\n"
+	    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
 	st = report_prepare(r, "SELECT path, lines, events, continuations, "
 	    "blank, unparsed, json_errors, first_ts, last_ts, complete "
 	    "FROM inputs ORDER BY id");
@@ -432,15 +448,13 @@ report_inputs(struct report *r)
 		    sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3),
 		    sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5),
 		    sqlite3_column_int64(st, 6));
-		report_time(r, report_col_ts(st, 7));
-		buf_adds(r->out, " | ");
-		report_time(r, report_col_ts(st, 8));
+		report_span(r, report_col_ts(st, 7), report_col_ts(st, 8));
 		buf_adds(r->out, " |\n");
 	}
 	sqlite3_finalize(st);
 	if (rows > REPORT_MAX_INPUTS)
 		buf_printf(r->out, "| … %lld more (`--all` lists them) | | | | "
-		    "| | | | |\n", (long long)(rows - REPORT_MAX_INPUTS));
+		    "| | | |\n", (long long)(rows - REPORT_MAX_INPUTS));
 	buf_addc(r->out, '\n');
 
 	n = report_scalar(r, "SELECT count(*) FROM samples");
