@@ -41,6 +41,10 @@ static const struct {
 	/* the per-frame lines first: they are most of every log */
 	ROW("Handling REALTIME_INPUT message", M_PREFIX, K_FRAME),
 	ROW("Handling USER_AUDIO message", M_PREFIX, K_FRAME),
+	ROW("REALTIME_INPUT (Audio) sent to Live API", M_PREFIX, K_AUDIO_SENT),
+	/* relay before 62ede8c */
+	ROW("REALTIME_INPUT sent to Live API", M_PREFIX, K_AUDIO_SENT),
+	ROW("REALTIME_INPUT (Image) sent to Live API", M_PREFIX, K_IMAGE_SENT),
 	ROW("Rate limit exceeded for ", M_PREFIX, K_RATE_LIMIT),
 	ROW("Audio chunks processed", M_PREFIX, K_AUDIO_CHUNKS),
 	ROW("REALTIME_INPUT: Session ready but still not in activeSessions "
@@ -80,6 +84,12 @@ static const struct {
 	ROW("Live API session opened", M_PREFIX, K_OPENED),
 	ROW("Live API connect() completed", M_PREFIX, K_CONNECT_DONE),
 	ROW("Live API session established and ready", M_PREFIX, K_READY),
+	/* printed when the Live API's setupComplete arrives */
+	ROW("Marked session as ready during setup_complete", M_PREFIX,
+	    K_SETUP_COMPLETE),
+	ROW("Sending session_ready event after setup completion", M_PREFIX,
+	    K_SETUP_COMPLETE),
+	ROW("SETUP COMPLETE", M_PREFIX, K_SETUP_COMPLETE),
 	ROW("Marked session as ready", M_PREFIX, K_READY),
 	ROW("Live API session closed", M_PREFIX, K_CLOSED),
 	ROW("Live API connection timeout", M_PREFIX, K_TIMEOUT),
@@ -208,6 +218,7 @@ static const char *classify_fact_names[] = {
 	[FACT_CONNECT_FAILED] = "connect_failed",
 	[FACT_DISCONNECT] = "disconnect",
 	[FACT_REJECTED] = "rejected",
+	[FACT_FRAME] = "frame",
 };
 static const char *classify_live_names[] = {
 	[LIVE_NO] = "no",

@@ -44,7 +44,8 @@ DELETE FROM connections;
 INSERT INTO connections (conn, first_id, last_id, first_ts, last_ts, events,
                          host, connected_ts, start_ts, connect_call_ts,
                          opened_ts, ready_ts, live_seen, timeout_ts,
-                         disconnect_ts)
+                         disconnect_ts, frames, frames_first_ts,
+                         frames_last_ts)
 SELECT ev.conn,
        min(ev.id),
        max(ev.id),
@@ -67,7 +68,10 @@ SELECT ev.conn,
            ELSE 0
        END),
        min(CASE WHEN k.fact = 'timeout' THEN ev.ts END),
-       max(CASE WHEN k.fact = 'disconnect' THEN ev.ts END)
+       max(CASE WHEN k.fact = 'disconnect' THEN ev.ts END),
+       coalesce(sum(CASE WHEN k.fact = 'frame' THEN ev.line_count END), 0),
+       min(CASE WHEN k.fact = 'frame' THEN ev.ts END),
+       max(CASE WHEN k.fact = 'frame' THEN coalesce(ev.last_ts, ev.ts) END)
 -- CROSS JOIN: the events in the outer loop, so the GROUP BY needs no sort
 FROM ev
 CROSS JOIN kinds AS k ON k.kind = ev.kind

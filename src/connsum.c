@@ -43,6 +43,9 @@ struct conn_sum {
 	int64_t		 ready_ts;
 	int64_t		 timeout_ts;
 	int64_t		 disconnect_ts;
+	int64_t		 frames;
+	int64_t		 frames_first_ts;
+	int64_t		 frames_last_ts;
 	int		 live_seen;
 };
 
@@ -65,9 +68,10 @@ static const char connsum_live_sql[] =
 static const char connsum_insert_sql[] =
 	"INSERT INTO connections (conn, first_id, last_id, first_ts, last_ts,"
 	" events, host, connected_ts, start_ts, connect_call_ts, opened_ts,"
-	" ready_ts, live_seen, timeout_ts, disconnect_ts)"
+	" ready_ts, live_seen, timeout_ts, disconnect_ts, frames,"
+	" frames_first_ts, frames_last_ts)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-	" ?15)";
+	" ?15, ?16, ?17, ?18)";
 
 struct connsum *
 connsum_create(void)
@@ -140,6 +144,7 @@ connsum_find(struct connsum *cs, const char *conn, size_t len, int add)
 	c->connected_ts = c->start_ts = c->connect_call_ts = TS_NONE;
 	c->opened_ts = c->ready_ts = c->timeout_ts = TS_NONE;
 	c->disconnect_ts = TS_NONE;
+	c->frames_first_ts = c->frames_last_ts = TS_NONE;
 	*pp = c;
 	cs->n++;
 	return c;
@@ -237,6 +242,11 @@ connsum_event(struct connsum *cs, int64_t id, const struct log_record *r,
 	case FACT_DISCONNECT:
 		connsum_max(&c->disconnect_ts, r->ts);
 		break;
+	case FACT_FRAME:
+		c->frames += (int64_t)count;
+		connsum_min(&c->frames_first_ts, r->ts);
+		connsum_max(&c->frames_last_ts, last_ts);
+		break;
 	case FACT_NONE:
 	case FACT_CLOSED:
 	case FACT_CONNECT_FAILED:
@@ -302,6 +312,9 @@ connsum_store(struct connsum *cs, sqlite3 *db, char **cause)
 		sqlite3_bind_int(st, 13, c->live_seen);
 		store_bind_ts(st, 14, c->timeout_ts);
 		store_bind_ts(st, 15, c->disconnect_ts);
+		sqlite3_bind_int64(st, 16, c->frames);
+		store_bind_ts(st, 17, c->frames_first_ts);
+		store_bind_ts(st, 18, c->frames_last_ts);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			goto out;
 		sqlite3_reset(st);

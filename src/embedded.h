@@ -11,6 +11,7 @@ struct embedded_rule {
 extern const char embedded_schema[];
 extern const char embedded_connections[];
 extern const char embedded_analysis[];
+extern const char embedded_diagnosis[];
 extern const struct embedded_rule embedded_rules[];
 
 #endif

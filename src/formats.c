@@ -1,23 +1,27 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Line envelopes: what wraps the relay's own line in a capture (nothing,
- * a journalctl prefix or record, a container runtime's JSON or time).  Each
- * envelope is one row of formats_table; ENV_AUTO tries them per line, in
- * table order with plain last, so a stream that mixes envelopes still
- * reads.  Every row rejects a line on its first bytes before doing any
- * work, JSON records are read by a small scanner rather than a JSON
- * library, and nothing is allocated per line: decoded text goes to buffers
- * that are reused.  The text, host and unit an envelope gives are borrowed
- * from the line or from those buffers until the next call.
+ * a journalctl prefix or record, a container runtime's JSON or time, a
+ * hosting platform's prefix, a log shipper's JSON).  Each envelope is one
+ * row of formats_table; ENV_AUTO tries, per line, the rows its first byte
+ * allows, in table order with plain last, so a stream that mixes
+ * envelopes still reads.  Every row rejects a line on its first bytes
+ * before doing any work, JSON records are read by a small scanner rather
+ * than a JSON library, and nothing is allocated per line: decoded text
+ * goes to buffers that are reused.  The text, host and unit an envelope
+ * gives are borrowed from the line or from those buffers until the next
+ * call.  A prefix no row knows is left to parser.c, which finds the
+ * relay's line after any text.
  *
- * Two envelopes spread one entry over several lines: journalctl -o export
- * (fields, then a blank line) and Docker, which splits a long line into
- * records whose "log" lacks the final newline.  Their lines come back as
- * FORMATS_PENDING until the entry is complete; the line that completes it
- * gives the text, and env->back says how many lines earlier the entry's
- * message began.  Times are UTC: a journalctl time without a zone (short,
- * short-precise without --utc) is read as UTC, and one without a year gets
- * the year that puts it nearest the last full time seen.
+ * Four envelopes spread one entry over several lines: journalctl -o export
+ * (fields, then a blank line), Docker and CRI files, which split a long
+ * line into records or parts to be joined, and indented JSON (fly logs
+ * --json, gcloud).  Their lines come back as FORMATS_PENDING until the
+ * entry is complete; the line that completes it gives the text, and
+ * env->back says how many lines earlier the entry's message began.
+ * Times are UTC: a journalctl time without a zone (short, short-precise
+ * without --utc) is read as UTC, and one without a year gets the year that
+ * puts it nearest the last full time seen.
  */
 #include "config.h"
 
@@ -30,6 +34,8 @@
 #define FORMATS_DAY		86400000LL
 #define FORMATS_HALF_YEAR	(183 * FORMATS_DAY)
 #define FORMATS_MAX_FIELD	(1024 * 1024)	/* binary field, joined line */
+#define FORMATS_ROWS		16	/* formats_table's rows, at most */
+#define FORMATS_JKEY_LEN	20	/* longest formats_json_keys name */
 
 /* The journal fields an envelope keeps. */
 enum formats_field {
@@ -65,6 +71,20 @@ struct formats_entry {
 	int		 binary;	/* reading a binary value's lines */
 	int		 bin_field;	/* of this field (or FIELD_NONE) */
 	int		 bin_started;
+	int		 array;		/* indented JSON: inside [ ] */
+	int		 collecting;	/* indented JSON: inside { } */
+	int		 depth;
+};
+
+/* What the member functions found in one JSON record. */
+struct formats_json {
+	int		 text_rank;	/* of the key the line came from */
+	const char	*text_at;	/* where its value began */
+	int		 time_rank;
+	int64_t		 ts;
+	int		 host_rank;
+	int		 unit_rank;
+	int		 error;
 };
 
 struct formats {
@@ -83,12 +103,26 @@ struct formats {
 	struct buf		 ident;
 	struct buf		 comm;
 	struct buf		 field;		/* a value being decoded */
+	struct buf		 jtext;		/* a JSON record's line */
+	struct buf		 pretty;	/* an indented JSON object */
+	struct buf		 plain;		/* a line without escapes */
+	struct formats_json	 json;
 	struct formats_entry	 entry;
-	unsigned		 rows[256];	/* by first byte, 1 << row */
+	const char		*iso_at;	/* formats_iso_token's last */
+	const char		*iso_end;
+	int64_t			 iso_ts;
+	struct time_cache	 minute;
+	unsigned char		 jkeys[FORMATS_JKEY_LEN + 1][8]; /* by length:
+						    formats_json_keys, 0xff */
+	unsigned char		 rows[256][FORMATS_ROWS + 1]; /* by first
+						    byte: rows, then 0xff */
+	unsigned char		 rows_plain[2];
 };
 
 typedef int (*unwrap_fn)(struct formats *, const char *, size_t,
     struct envelope *);
+
+static int formats_unix_time(const char *, const char *, int64_t *);
 
 static const char formats_months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
 static const char formats_wdays[] = "MonTueWedThuFriSatSun";
@@ -288,6 +322,34 @@ formats_journal_env(struct formats *f, struct envelope *env)
 		env->unit = formats_seen(f, FIELD_COMM, &f->comm);
 	if (env->ts != TS_NONE)
 		formats_note_time(f, env->ts);
+}
+
+/* The line without ANSI escape sequences (CSI, OSC, two-byte), into b. */
+static void
+formats_strip_ansi(struct buf *b, const char *line, size_t len)
+{
+	const char	*s = line, *end = line + len, *esc;
+
+	buf_reset(b);
+	while ((esc = memchr(s, '\033', (size_t)(end - s))) != NULL) {
+		buf_add(b, s, (size_t)(esc - s));
+		s = esc + 1;
+		if (s < end && *s == '[') {
+			for (s++; s < end && (*s < 0x40 || *s > 0x7e); s++)
+				;
+			if (s < end)
+				s++;
+		} else if (s < end && *s == ']') {
+			while (s < end && *s != '\007' &&
+			    !(*s == '\033' && s + 1 < end && s[1] == '\\'))
+				s++;
+			if (s < end)
+				s += *s == '\007' ? 1 : 2;
+		} else if (s < end)
+			s++;
+	}
+	buf_add(b, s, (size_t)(end - s));
+	buf_cstr(b);
 }
 
 static int
@@ -732,64 +794,448 @@ unwrap_journal_json(struct formats *f, const char *line, size_t len,
 	return FORMATS_TEXT;
 }
 
+/*
+ * The members of a JSON envelope that loganalyze reads, by rank: a record
+ * with several takes the first listed.  The line: Docker's and Fluent
+ * Bit's "log", Vector's (the Fly.io log shipper's) and pm2's "message",
+ * "msg", journald's "MESSAGE", Google Cloud's "textPayload" (or
+ * "jsonPayload": {"message"}), Loki's "line".  The time: any of the usual
+ * names, as RFC 3339 text or a number of seconds, milliseconds,
+ * microseconds or nanoseconds since the epoch.
+ */
+enum formats_jclass {
+	JKEY_TEXT,
+	JKEY_TIME,
+	JKEY_HOST,
+	JKEY_UNIT,
+	JKEY_NESTED
+};
+
+static const struct {
+	const char	*name;
+	size_t		 len;
+	int		 class;		/* enum formats_jclass */
+	int		 rank;		/* within its class, 1 first */
+} formats_json_keys[] = {
+	{ "log", 3, JKEY_TEXT, 1 },
+	{ "message", 7, JKEY_TEXT, 2 },
+	{ "msg", 3, JKEY_TEXT, 3 },
+	{ "MESSAGE", 7, JKEY_TEXT, 4 },
+	{ "textPayload", 11, JKEY_TEXT, 5 },
+	{ "line", 4, JKEY_TEXT, 6 },
+	{ "text", 4, JKEY_TEXT, 7 },
+	{ "time", 4, JKEY_TIME, 1 },
+	{ "timestamp", 9, JKEY_TIME, 2 },
+	{ "@timestamp", 10, JKEY_TIME, 3 },
+	{ "date", 4, JKEY_TIME, 4 },
+	{ "ts", 2, JKEY_TIME, 5 },
+	{ "__REALTIME_TIMESTAMP", 20, JKEY_TIME, 6 },
+	{ "receiveTimestamp", 16, JKEY_TIME, 7 },
+	{ "host", 4, JKEY_HOST, 2 },
+	{ "hostname", 8, JKEY_HOST, 3 },
+	{ "_HOSTNAME", 9, JKEY_HOST, 4 },
+	{ "instance", 8, JKEY_HOST, 5 },
+	{ "app_name", 8, JKEY_UNIT, 2 },
+	{ "_SYSTEMD_UNIT", 13, JKEY_UNIT, 3 },
+	{ "SYSLOG_IDENTIFIER", 17, JKEY_UNIT, 4 },
+	{ "container_name", 14, JKEY_UNIT, 5 },
+	{ "stream", 6, JKEY_UNIT, 6 },
+	{ "jsonPayload", 11, JKEY_NESTED, 1 },
+	{ "fly", 3, JKEY_NESTED, 2 },
+};
+
+#define FORMATS_JKEYS (sizeof formats_json_keys / sizeof formats_json_keys[0])
+
+/* The entries of formats_json_keys by the length of their names. */
+static void
+formats_set_jkeys(struct formats *f)
+{
+	size_t	i, n[FORMATS_JKEY_LEN + 1] = { 0 };
+
+	memset(f->jkeys, 0xff, sizeof f->jkeys);
+	for (i = 0; i < FORMATS_JKEYS; i++) {
+		if (formats_json_keys[i].len > FORMATS_JKEY_LEN ||
+		    n[formats_json_keys[i].len] + 1 >= sizeof f->jkeys[0])
+			fatalx("formats_json_keys: %s does not fit",
+			    formats_json_keys[i].name);
+		f->jkeys[formats_json_keys[i].len]
+		    [n[formats_json_keys[i].len]++] = (unsigned char)i;
+	}
+}
+
+/* The entry of formats_json_keys for key, or -1. */
 static int
-formats_docker_member(struct formats *f, const char *key, size_t klen,
+formats_json_key(struct formats *f, const char *key, size_t klen)
+{
+	const unsigned char	*k;
+	const char		*name;
+	size_t			 i;
+
+	if (klen > FORMATS_JKEY_LEN)
+		return -1;
+	for (k = f->jkeys[klen]; *k != 0xff; k++) {
+		/* by hand: a call to memcmp costs more than these names */
+		name = formats_json_keys[*k].name;
+		for (i = 0; i < klen && name[i] == key[i]; i++)
+			;
+		if (i == klen)
+			return *k;
+	}
+	return -1;
+}
+
+/* A time value: RFC 3339 text, or a number in any unit since the epoch. */
+static int
+formats_json_time(const char *v, const char *vend, int64_t *ts)
+{
+	const char	*p, *dot;
+	int64_t		 n;
+	size_t		 len;
+
+	if (*v == '"') {
+		v++;
+		vend--;
+		if (vend - v >= 10 && v[4] == '-')
+			return time_parse_iso(v, (size_t)(vend - v), ts);
+	}
+	len = (size_t)(vend - v);
+	dot = memchr(v, '.', len);
+	p = dot != NULL ? dot : vend;
+	if (p - v == 19 && dot == NULL) {
+		/* nanoseconds: more digits than formats_number takes */
+		if (formats_number(v, 13, ts) != 0 || !formats_is_digit(v[13]))
+			return -1;
+		return formats_number(v + 13, 6, &n);
+	}
+	if (formats_number(v, (size_t)(p - v), &n) != 0)
+		return -1;
+	if (dot != NULL && n < 100000000000LL)
+		return formats_unix_time(v, vend, ts);
+	if (n < 100000000000LL)			/* seconds */
+		*ts = n * 1000;
+	else if (n < 100000000000000LL)		/* milliseconds */
+		*ts = n;
+	else if (n < 100000000000000000LL)	/* microseconds */
+		*ts = n / 1000;
+	else					/* nanoseconds */
+		*ts = n / 1000000;
+	return 0;
+}
+
+/* Keep a string value in b when its key outranks the one kept. */
+static void
+formats_json_keep(struct buf *b, int *have, int rank, const char *v,
+    const char *vend)
+{
+	const char	*p;
+
+	if (rank == 0 || (*have != 0 && *have <= rank) || *v != '"')
+		return;
+	buf_reset(b);
+	/* host names and streams are short and rarely escaped */
+	for (p = v + 1; p < vend - 1 && *p != '\\'; p++)
+		;
+	if (p == vend - 1) {
+		buf_add(b, v + 1, (size_t)(vend - v - 2));
+		*have = rank;
+	} else if (formats_json_unescape(b, v + 1, vend - 1) == 0)
+		*have = rank;
+	else
+		buf_reset(b);
+}
+
+static int formats_json_member(struct formats *, const char *, size_t,
+    const char *, const char *);
+
+/* Inside "jsonPayload", "fly" and "fly"."app": the same, under other names. */
+static int
+formats_json_nested(struct formats *f, const char *key, size_t klen,
     const char *v, const char *vend)
 {
-	int64_t	t;
+	struct formats_json	*j = &f->json;
 
-	if (klen == 3 && memcmp(key, "log", 3) == 0) {
-		if (*v != '"')
+	if (klen == 3 && memcmp(key, "app", 3) == 0 && *v == '{')
+		return formats_json_walk(f, v, (size_t)(vend - v),
+		    formats_json_nested) != 0 ? -1 : 0;
+	if (klen == 8 && memcmp(key, "instance", 8) == 0)
+		formats_json_keep(&f->host, &j->host_rank, 1, v, vend);
+	else if (klen == 4 && memcmp(key, "name", 4) == 0)
+		formats_json_keep(&f->unit, &j->unit_rank, 1, v, vend);
+	else if (((klen == 7 && memcmp(key, "message", 7) == 0) ||
+	    (klen == 3 && memcmp(key, "msg", 3) == 0)) && *v == '"' &&
+	    (j->text_rank == 0 || j->text_rank > 5)) {
+		/* jsonPayload's message ranks as textPayload */
+		buf_reset(&f->jtext);
+		if (formats_json_unescape(&f->jtext, v + 1, vend - 1) != 0)
 			return -1;
-		return formats_json_unescape(&f->text, v + 1, vend - 1);
+		j->text_rank = 5;
+		j->text_at = v;
 	}
-	if (klen == 4 && memcmp(key, "time", 4) == 0 && *v == '"' &&
-	    time_parse_iso(v + 1, (size_t)(vend - v - 2), &t) == 0 &&
-	    f->entry.ts == TS_NONE)
-		f->entry.ts = t;
+	return 0;
+}
+
+static int
+formats_json_member(struct formats *f, const char *key, size_t klen,
+    const char *v, const char *vend)
+{
+	struct formats_json	*j = &f->json;
+	int			 k, rank;
+	int64_t			 t;
+
+	if (klen == 0 || (k = formats_json_key(f, key, klen)) < 0)
+		return 0;
+	rank = formats_json_keys[k].rank;
+	switch (formats_json_keys[k].class) {
+	case JKEY_TEXT:
+		if (*v != '"' || (j->text_rank != 0 && j->text_rank <= rank))
+			return 0;
+		buf_reset(&f->jtext);
+		if (formats_json_unescape(&f->jtext, v + 1, vend - 1) != 0)
+			return -1;
+		j->text_rank = rank;
+		j->text_at = v;
+		break;
+	case JKEY_TIME:
+		if ((j->time_rank == 0 || j->time_rank > rank) &&
+		    formats_json_time(v, vend, &t) == 0) {
+			j->ts = t;
+			j->time_rank = rank;
+		}
+		break;
+	case JKEY_HOST:
+		formats_json_keep(&f->host, &j->host_rank, rank, v, vend);
+		break;
+	case JKEY_UNIT:
+		formats_json_keep(&f->unit, &j->unit_rank, rank, v, vend);
+		break;
+	case JKEY_NESTED:
+		if (*v == '{')
+			return formats_json_walk(f, v, (size_t)(vend - v),
+			    formats_json_nested) != 0 ? -1 : 0;
+		break;
+	}
 	return 0;
 }
 
 /*
- * Docker's json-file driver: {"log":"line\n","stream":...,"time":...}.  A
- * line longer than 16 KiB comes in records without the final newline, to
- * be joined with the records after them, up to FORMATS_MAX_FIELD bytes.
+ * Read one JSON record from s: 0 with f->jtext holding its line, f->json
+ * what else it said, f->host and f->unit set or empty; -1 when it is not
+ * a JSON object or holds no line.
  */
 static int
-unwrap_docker(struct formats *f, const char *line, size_t len,
+formats_json_record(struct formats *f, const char *s, size_t len)
+{
+	memset(&f->json, 0, sizeof f->json);
+	f->json.ts = TS_NONE;
+	buf_reset(&f->jtext);
+	buf_reset(&f->host);
+	buf_reset(&f->unit);
+	if (formats_json_walk(f, s, len, formats_json_member) != 0 ||
+	    f->json.text_rank == 0)
+		return -1;
+	return 0;
+}
+
+static void
+formats_json_env(struct formats *f, struct envelope *env, struct buf *text,
+    int64_t ts)
+{
+	if (text->len > 0 && text->data[text->len - 1] == '\n')
+		text->len--;
+	env->text = buf_cstr(text);
+	env->len = text->len;
+	env->ts = ts;
+	env->host = f->host.len > 0 ? buf_cstr(&f->host) : NULL;
+	env->unit = f->unit.len > 0 ? buf_cstr(&f->unit) : NULL;
+	if (ts != TS_NONE)
+		formats_note_time(f, ts);
+}
+
+/*
+ * One JSON object per line, the line in one of formats_json_keys, any
+ * whitespace and key order.  Docker's json-file driver splits a line
+ * longer than 16 KiB into records whose "log" lacks the final newline:
+ * those are joined with the records after them, up to FORMATS_MAX_FIELD
+ * bytes, and the entry's time is its first record's.
+ */
+static int
+unwrap_json(struct formats *f, const char *line, size_t len,
     struct envelope *env)
 {
-	size_t	mark;
+	struct formats_entry	*e = &f->entry;
+	int			 docker, more;
 
-	if (len < 8 || memcmp(line, "{\"log\":\"", 8) != 0)
-		return FORMATS_NOFIT;
-	if (f->entry.open != ENV_DOCKER) {
-		memset(&f->entry, 0, sizeof f->entry);
-		formats_clear_fields(f);
-	}
-	mark = f->text.len;
-	if (formats_json_walk(f, line, len, formats_docker_member) != 0) {
-		f->text.len = mark;
-		if (f->entry.open == ENV_DOCKER)
-			f->entry.open = 0;
+	if (formats_json_record(f, line, len) != 0) {
+		if (e->open == ENV_DOCKER)
+			e->open = 0;
 		return FORMATS_NOFIT;
 	}
-	if ((f->text.len == mark || f->text.data[f->text.len - 1] != '\n') &&
-	    f->text.len <= FORMATS_MAX_FIELD) {
-		f->entry.open = ENV_DOCKER;
-		f->entry.lines++;
+	/* Docker writes "log" and "time"; Fluent Bit "log" and "date" */
+	docker = f->json.text_rank == 1 && f->json.time_rank == 1;
+	env->kind = docker ? ENV_DOCKER : ENV_JSON;
+	more = docker && (f->jtext.len == 0 ||
+	    f->jtext.data[f->jtext.len - 1] != '\n');
+	if (e->open == ENV_DOCKER && docker) {
+		buf_add(&f->text, f->jtext.data, f->jtext.len);
+		if (more && f->text.len <= FORMATS_MAX_FIELD) {
+			e->lines++;
+			return FORMATS_PENDING;
+		}
+		env->back = e->lines;
+		e->open = 0;
+		formats_json_env(f, env, &f->text, e->ts);
+		return FORMATS_TEXT;
+	}
+	if (more && f->jtext.len <= FORMATS_MAX_FIELD) {
+		memset(e, 0, sizeof *e);
+		e->open = ENV_DOCKER;
+		e->lines = 1;
+		e->ts = f->json.ts;
+		buf_reset(&f->text);
+		buf_add(&f->text, f->jtext.data, f->jtext.len);
 		return FORMATS_PENDING;
 	}
-	if (f->text.len > 0 && f->text.data[f->text.len - 1] == '\n')
-		f->text.len--;
-	env->text = buf_cstr(&f->text);
-	env->len = f->text.len;
-	env->ts = f->entry.ts;
-	env->back = f->entry.lines;
-	f->entry.open = 0;
-	if (env->ts != TS_NONE)
-		formats_note_time(f, env->ts);
+	formats_json_env(f, env, &f->jtext, f->json.ts);
 	return FORMATS_TEXT;
+}
+
+/* The first byte of a line that is not a blank, or end. */
+static const char *
+formats_skip_blanks(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
+		p++;
+	return p;
+}
+
+/* Whether a line is one byte c between blanks. */
+static int
+formats_only(const char *line, size_t len, int c)
+{
+	const char	*end = line + len, *p;
+
+	if (len == 1)
+		return *line == c;
+	p = formats_skip_blanks(line, end);
+	return p < end && *p == c && formats_skip_blanks(p + 1, end) == end;
+}
+
+/*
+ * One line of an indented JSON entry (NULL at the end of input): fly logs
+ * --json writes objects one after another, `{` and `}` alone at the start
+ * of their lines; gcloud logging read --format=json an array of them, `[`
+ * and `]` alone.  Lines are taken in until the object closes; inside it
+ * every line is indented, so a line that is not (a relay line between two
+ * objects) ends the entry unread and is read as itself.  The object's
+ * line number is that of the member holding its line.
+ */
+static int
+formats_pretty_line(struct formats *f, const char *line, size_t len,
+    struct envelope *env)
+{
+	struct formats_entry	*e = &f->entry;
+	const char		*p, *end, *q, *start, *close = NULL;
+	int			 in_str = 0, esc = 0;
+	uint64_t		 back = 0;
+
+	if (line == NULL) {
+		e->open = 0;
+		return FORMATS_NOFIT;
+	}
+	end = line + len;
+	q = formats_skip_blanks(line, end);
+	if (!e->collecting) {
+		/* in the array, between objects */
+		if (q == end || *q == ',') {
+			e->lines++;
+			return FORMATS_PENDING;
+		}
+		if (*q == ']' && q == line) {
+			e->open = 0;
+			return FORMATS_PENDING;
+		}
+		if (*q != '{') {
+			e->open = 0;
+			return FORMATS_NOFIT;
+		}
+		e->collecting = 1;
+		e->depth = 0;
+		buf_reset(&f->pretty);
+		start = q;
+	} else {
+		if (q == line && !(q < end && (*q == '}' || *q == ']'))) {
+			e->open = 0;
+			return FORMATS_NOFIT;
+		}
+		buf_addc(&f->pretty, '\n');
+		start = line;
+	}
+	for (p = start; p < end; p++) {
+		if (in_str) {
+			if (esc)
+				esc = 0;
+			else if (*p == '\\')
+				esc = 1;
+			else if (*p == '"')
+				in_str = 0;
+		} else if (*p == '"')
+			in_str = 1;
+		else if (*p == '{' || *p == '[')
+			e->depth++;
+		else if ((*p == '}' || *p == ']') && --e->depth == 0) {
+			close = p + 1;
+			break;
+		}
+	}
+	buf_add(&f->pretty, start, (size_t)((close != NULL ? close : end) -
+	    start));
+	if (in_str || e->depth < 0 || f->pretty.len > FORMATS_MAX_FIELD) {
+		e->open = 0;
+		return FORMATS_NOFIT;
+	}
+	if (close == NULL) {
+		e->lines++;
+		return FORMATS_PENDING;
+	}
+	e->collecting = 0;
+	if (!e->array)
+		e->open = 0;
+	if (formats_json_record(f, f->pretty.data, f->pretty.len) != 0) {
+		/* an object without a line: read its last line as it is */
+		env->text = line;
+		env->len = len;
+		return FORMATS_TEXT;
+	}
+	for (p = f->json.text_at; p < f->pretty.data + f->pretty.len; p++)
+		back += *p == '\n';
+	env->back = back;
+	formats_json_env(f, env, &f->jtext, f->json.ts);
+	return FORMATS_TEXT;
+}
+
+static int
+unwrap_json_pretty(struct formats *f, const char *line, size_t len,
+    struct envelope *env)
+{
+	struct formats_entry	*e = &f->entry;
+
+	/* cheap: a relay line opens with '[' and a digit or a letter */
+	if (len == 0 || (line[0] != '{' && line[0] != '[') ||
+	    (len > 1 && line[1] != ' ' && line[1] != '\t' && line[1] != '\r'))
+		return FORMATS_NOFIT;
+	if (formats_only(line, len, '[')) {
+		memset(e, 0, sizeof *e);
+		e->open = ENV_JSON_PRETTY;
+		e->array = 1;
+		e->ts = TS_NONE;
+		return FORMATS_PENDING;
+	}
+	if (!formats_only(line, len, '{'))
+		return FORMATS_NOFIT;
+	memset(e, 0, sizeof *e);
+	e->open = ENV_JSON_PRETTY;
+	e->ts = TS_NONE;
+	return formats_pretty_line(f, line, len, env);
 }
 
 /* The token at p up to a space: its end, or NULL past max bytes. */
@@ -941,28 +1387,387 @@ unwrap_journal_short(struct formats *f, const char *line, size_t len,
 	return FORMATS_TEXT;
 }
 
-/* kubectl logs --timestamps: an RFC 3339 time, a space, the line. */
+/*
+ * An RFC 3339 time at p up to a space (zone optional): its end, or NULL.
+ * The rows a digit opens try the same time one after another: the last
+ * answer is kept for the line.
+ */
+static const char *
+formats_iso_token(struct formats *f, const char *p, const char *end,
+    int64_t *ts)
+{
+	const char	*t;
+
+	if (p == f->iso_at) {
+		*ts = f->iso_ts;
+		return f->iso_end;
+	}
+	f->iso_at = p;
+	f->iso_end = NULL;
+	if (end - p < 20 || !formats_is_digit(p[0]) || p[4] != '-' ||
+	    p[10] != 'T')
+		return NULL;
+	if ((t = formats_token(p, end, 40)) == NULL ||
+	    time_parse_iso_cached(&f->minute, p, (size_t)(t - p), ts) != 0)
+		return NULL;
+	f->iso_ts = *ts;
+	f->iso_end = t;
+	return t;
+}
+
+static void
+formats_set_meta(struct formats *f, struct envelope *env, const char *host,
+    size_t hlen, const char *unit, size_t ulen)
+{
+	buf_reset(&f->host);
+	buf_reset(&f->unit);
+	if (host != NULL && hlen > 0) {
+		buf_add(&f->host, host, hlen);
+		env->host = buf_cstr(&f->host);
+	}
+	if (unit != NULL && ulen > 0) {
+		buf_add(&f->unit, unit, ulen);
+		env->unit = buf_cstr(&f->unit);
+	}
+}
+
+static int
+formats_text(struct formats *f, struct envelope *env, const char *p,
+    const char *end, int64_t ts)
+{
+	env->text = p;
+	env->len = (size_t)(end - p);
+	env->ts = ts;
+	if (ts != TS_NONE)
+		formats_note_time(f, ts);
+	return FORMATS_TEXT;
+}
+
+/*
+ * kubectl logs --timestamps (and docker logs -t): an RFC 3339 time, a
+ * space, the line; with --prefix, "[pod/NAME/CONTAINER] " before them.
+ */
 static int
 unwrap_kubectl(struct formats *f, const char *line, size_t len,
     struct envelope *env)
 {
-	const char	*t;
+	const char	*end = line + len, *p = line, *pod = NULL, *c = NULL;
+	const char	*t, *close;
+	int64_t		 ts = TS_NONE;
+
+	if (line[0] == '[') {
+		if (len <= 5 || memcmp(line, "[pod/", 5) != 0)
+			return FORMATS_NOFIT;
+		close = memchr(line, ']', len < 300 ? len : 300);
+		if (close == NULL || close + 1 >= end || close[1] != ' ')
+			return FORMATS_NOFIT;
+		pod = line + 5;
+		c = memchr(pod, '/', (size_t)(close - pod));
+		p = close + 2;
+	}
+	if ((t = formats_iso_token(f, p, end, &ts)) != NULL)
+		p = t + 1;
+	else if (pod == NULL)
+		return FORMATS_NOFIT;
+	if (pod != NULL)
+		formats_set_meta(f, env, pod, (size_t)((c ? c : close) - pod),
+		    c ? c + 1 : NULL, c ? (size_t)(close - c - 1) : 0);
+	return formats_text(f, env, p, end, ts);
+}
+
+/*
+ * fly logs (flyctl's LogPresenter): "TIME app[INSTANCE] REGION [level] "
+ * with a time without a zone, or older "TIME INSTANCE REGION [level] ".
+ * The level in brackets is the platform's, in lower case.
+ */
+static int
+unwrap_fly(struct formats *f, const char *line, size_t len,
+    struct envelope *env)
+{
+	const char	*end = line + len, *t, *inst, *iend, *reg, *rend, *l;
 	int64_t		 ts;
 
-	if (len < 21 || !formats_is_digit(line[0]) || line[4] != '-' ||
-	    line[10] != 'T')
+	if ((t = formats_iso_token(f, line, end, &ts)) == NULL ||
+	    (iend = formats_token(inst = t + 1, end, 128)) == NULL ||
+	    (rend = formats_token(reg = iend + 1, end, 16)) == NULL)
 		return FORMATS_NOFIT;
-	if ((t = formats_token(line, line + len, 40)) == NULL ||
-	    time_parse_iso(line, (size_t)(t - line), &ts) != 0)
+	l = rend + 1;
+	if (l >= end || *l != '[' || l + 1 >= end || l[1] < 'a' || l[1] > 'z')
 		return FORMATS_NOFIT;
-	env->text = t + 1;
-	env->len = len - (size_t)(t + 1 - line);
-	env->ts = ts;
-	formats_note_time(f, ts);
-	return FORMATS_TEXT;
+	for (l++; l < end && *l >= 'a' && *l <= 'z'; l++)
+		;
+	if (l + 1 >= end || l[0] != ']' || l[1] != ' ')
+		return FORMATS_NOFIT;
+	if (iend[-1] == ']' &&
+	    (t = memchr(inst, '[', (size_t)(iend - inst))) != NULL) {
+		/* app[INSTANCE]: the provider, then the instance */
+		inst = t + 1;
+		iend--;
+	}
+	formats_set_meta(f, env, inst, (size_t)(iend - inst), reg,
+	    (size_t)(rend - reg));
+	return formats_text(f, env, l + 2, end, ts);
+}
+
+/* heroku logs: "TIME SOURCE[DYNO]: " (app[web.1], heroku[router]). */
+static int
+unwrap_heroku(struct formats *f, const char *line, size_t len,
+    struct envelope *env)
+{
+	const char	*end = line + len, *t, *src, *send, *b, *d;
+	int64_t		 ts;
+
+	if ((t = formats_iso_token(f, line, end, &ts)) == NULL)
+		return FORMATS_NOFIT;
+	src = t + 1;
+	if ((send = formats_token(src, end, 128)) == NULL)
+		send = end;
+	if (send - src < 4 || send[-1] != ':' || send[-2] != ']' ||
+	    (b = memchr(src, '[', (size_t)(send - src))) == NULL || b == src)
+		return FORMATS_NOFIT;
+	/* a pid in the brackets: journalctl -o short-iso --no-hostname */
+	for (d = b + 1; d < send - 2 && formats_is_digit(*d); d++)
+		;
+	if (d == send - 2)
+		return FORMATS_NOFIT;
+	formats_set_meta(f, env, b + 1, (size_t)(send - 2 - b - 1), src,
+	    (size_t)(b - src));
+	return formats_text(f, env, send < end ? send + 1 : end, end, ts);
+}
+
+/*
+ * Kubernetes CRI container log files: "TIME STREAM TAG line", STREAM
+ * stdout or stderr, TAG F for a full line or P for a part of one that the
+ * next records continue (joined, the entry's time its first part's).
+ */
+static int
+unwrap_cri(struct formats *f, const char *line, size_t len,
+    struct envelope *env)
+{
+	struct formats_entry	*e = &f->entry;
+	const char		*end = line + len, *t, *p;
+	int64_t			 ts;
+
+	if ((t = formats_iso_token(f, line, end, &ts)) == NULL || end - t < 9 ||
+	    (memcmp(t, " stdout ", 8) != 0 && memcmp(t, " stderr ", 8) != 0) ||
+	    (t[8] != 'F' && t[8] != 'P') || (t + 9 < end && t[9] != ' '))
+		return FORMATS_NOFIT;
+	p = t + 9 < end ? t + 10 : end;
+	formats_set_meta(f, env, NULL, 0, t + 1, 6);
+	if (e->open != ENV_CRI) {
+		memset(e, 0, sizeof *e);
+		e->ts = ts;
+		buf_reset(&f->text);
+	}
+	if (t[8] == 'P' && f->text.len <= FORMATS_MAX_FIELD) {
+		buf_add(&f->text, p, (size_t)(end - p));
+		e->open = ENV_CRI;
+		e->lines++;
+		return FORMATS_PENDING;
+	}
+	if (e->open != ENV_CRI)
+		return formats_text(f, env, p, end, ts);
+	buf_add(&f->text, p, (size_t)(end - p));
+	env->back = e->lines;
+	e->open = 0;
+	return formats_text(f, env, buf_cstr(&f->text),
+	    f->text.data + f->text.len, e->ts);
+}
+
+/*
+ * aws logs tail (the default --format detailed): "TIME STREAM line", the
+ * time with a numeric offset as Python writes it (+00:00).
+ */
+static int
+unwrap_cloudwatch(struct formats *f, const char *line, size_t len,
+    struct envelope *env)
+{
+	const char	*end = line + len, *t, *st, *send;
+	int64_t		 ts;
+
+	if ((t = formats_iso_token(f, line, end, &ts)) == NULL ||
+	    t - line < 25 || (t[-6] != '+' && t[-6] != '-') || t[-3] != ':')
+		return FORMATS_NOFIT;
+	st = t + 1;
+	if (st >= end || *st == '[' ||
+	    (send = formats_token(st, end, 512)) == NULL)
+		return FORMATS_NOFIT;
+	formats_set_meta(f, env, NULL, 0, st, (size_t)(send - st));
+	return formats_text(f, env, send + 1, end, ts);
+}
+
+static int
+formats_is_name(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    formats_is_digit(c) || c == '-' || c == '_' || c == '.';
+}
+
+/*
+ * "NAME   | " as docker compose logs and pm2 logs pad it: the name, blanks
+ * and a bar; returns past the bar's space, or NULL.
+ */
+static const char *
+formats_bar(const char *p, const char *end, const char **nend)
+{
+	const char	*q = p;
+
+	while (q < end && q - p < 128 && *q != ' ' && *q != '|')
+		q++;
+	if (q == p || q >= end)
+		return NULL;
+	*nend = q;
+	while (q < end && *q == ' ')
+		q++;
+	if (q >= end || *q != '|' || (q + 1 < end && q[1] != ' '))
+		return NULL;
+	return q + 1 < end ? q + 2 : end;
+}
+
+/* An optional time after a runner's bar: "TIME " or pm2's "TIME: ". */
+static const char *
+formats_runner_time(const char *p, const char *end, int64_t *ts)
+{
+	const char	*t;
+
+	*ts = TS_NONE;
+	if (end - p < 20 || !formats_is_digit(*p) || p[4] != '-')
+		return p;
+	if ((t = formats_token(p, end, 40)) == NULL)
+		return p;
+	if (t[-1] == ':' && time_parse_iso(p, (size_t)(t - 1 - p), ts) == 0)
+		return t + 1;
+	if (time_parse_iso(p, (size_t)(t - p), ts) == 0)
+		return t + 1;
+	*ts = TS_NONE;
+	return p;
+}
+
+/* docker compose logs: "SERVICE-N  | line", with -t a time after the bar. */
+static int
+unwrap_compose(struct formats *f, const char *line, size_t len,
+    struct envelope *env)
+{
+	const char	*end = line + len, *p, *nend, *q;
+	int64_t		 ts;
+
+	for (q = line; q < end && q - line < 128 && formats_is_name(*q); q++)
+		;
+	if (q == line || q >= end || *q != ' ' ||
+	    (p = formats_bar(line, end, &nend)) == NULL || nend != q)
+		return FORMATS_NOFIT;
+	formats_set_meta(f, env, NULL, 0, line, (size_t)(nend - line));
+	p = formats_runner_time(p, end, &ts);
+	return formats_text(f, env, p, end, ts);
+}
+
+/* pm2 logs: "ID|NAME  | line", with --time "TIME: " before the line. */
+static int
+unwrap_pm2(struct formats *f, const char *line, size_t len,
+    struct envelope *env)
+{
+	const char	*end = line + len, *p, *name, *nend;
+	int64_t		 ts;
+
+	for (p = line; p < end && formats_is_digit(*p); p++)
+		;
+	if (p == line || p >= end || *p != '|')
+		return FORMATS_NOFIT;
+	name = p + 1;
+	if ((p = formats_bar(name, end, &nend)) == NULL)
+		return FORMATS_NOFIT;
+	formats_set_meta(f, env, NULL, 0, name, (size_t)(nend - name));
+	p = formats_runner_time(p, end, &ts);
+	return formats_text(f, env, p, end, ts);
+}
+
+/* Past one RFC 5424 header field (not "-"): *s and *slen, or NULL. */
+static const char *
+formats_syslog_field(const char *p, const char *end, const char **s,
+    size_t *slen)
+{
+	const char	*t;
+
+	if ((t = formats_token(p, end, 256)) == NULL)
+		return NULL;
+	*s = p;
+	*slen = t - p == 1 && *p == '-' ? 0 : (size_t)(t - p);
+	return t + 1;
+}
+
+/*
+ * syslog: RFC 5424 "<PRI>1 TIME HOST APP PROCID MSGID SD MSG" (SD "-" or
+ * bracketed elements, MSG perhaps after a UTF-8 BOM), or RFC 3164
+ * "<PRI>Mmm dd hh:mm:ss HOST TAG[PID]: MSG", read as journalctl's short.
+ */
+static int
+unwrap_syslog(struct formats *f, const char *line, size_t len,
+    struct envelope *env)
+{
+	const char	*end = line + len, *p, *host, *app, *skip;
+	size_t		 hlen, alen, slen;
+	int64_t		 ts = TS_NONE;
+	int		 in_str;
+
+	if (len > 0 && line[0] != '<' && f->forced == ENV_SYSLOG)
+		/* as /var/log/syslog holds it: RFC 3164 without the PRI */
+		return unwrap_journal_short(f, line, len, env);
+	if (len < 4 || line[0] != '<')
+		return FORMATS_NOFIT;
+	for (p = line + 1; p < end && p - line < 5 && formats_is_digit(*p); p++)
+		;
+	if (p == line + 1 || p >= end || *p != '>')
+		return FORMATS_NOFIT;
+	p++;
+	if (end - p < 2 || p[0] != '1' || p[1] != ' ')
+		return unwrap_journal_short(f, p, (size_t)(end - p), env);
+	p += 2;
+	if (p >= end)
+		return FORMATS_NOFIT;
+	if (*p == '-' && p + 1 < end && p[1] == ' ')
+		p += 2;
+	else {
+		if ((skip = formats_token(p, end, 40)) == NULL ||
+		    time_parse_iso(p, (size_t)(skip - p), &ts) != 0)
+			return FORMATS_NOFIT;
+		p = skip + 1;
+	}
+	if ((p = formats_syslog_field(p, end, &host, &hlen)) == NULL ||
+	    (p = formats_syslog_field(p, end, &app, &alen)) == NULL ||
+	    (p = formats_syslog_field(p, end, &skip, &slen)) == NULL ||
+	    (p = formats_syslog_field(p, end, &skip, &slen)) == NULL ||
+	    p >= end)
+		return FORMATS_NOFIT;
+	if (*p == '-')
+		p++;
+	else {
+		/* structured data: [id k="v"...]..., ']' escaped in values */
+		while (p < end && *p == '[') {
+			for (in_str = 0, p++; p < end; p++) {
+				if (in_str && *p == '\\' && p + 1 < end)
+					p++;
+				else if (*p == '"')
+					in_str = !in_str;
+				else if (!in_str && *p == ']')
+					break;
+			}
+			if (p >= end)
+				return FORMATS_NOFIT;
+			p++;
+		}
+	}
+	if (p < end && *p != ' ')
+		return FORMATS_NOFIT;
+	if (p < end)
+		p++;
+	if (end - p >= 3 && memcmp(p, "\357\273\277", 3) == 0)
+		p += 3;
+	formats_set_meta(f, env, host, hlen, app, alen);
+	return formats_text(f, env, p, end, ts);
 }
 
 #define FORMATS_UPPER	"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+#define FORMATS_LOWER	"abcdefghijklmnopqrstuvwxyz"
 #define FORMATS_DIGITS	"0123456789"
 
 /*
@@ -978,15 +1783,30 @@ static const struct {
 	const char	*opens;
 } formats_table[] = {
 	{ "journal-export", ENV_JOURNAL_EXPORT, unwrap_journal_export, "_" },
-	{ "docker", ENV_DOCKER, unwrap_docker, "{" },
 	{ "journal-json", ENV_JOURNAL_JSON, unwrap_journal_json, "{\036" },
+	{ "jsonl", ENV_JSON, unwrap_json, "{\036" },
+	{ "docker", ENV_DOCKER, unwrap_json, "" },
+	{ "json-pretty", ENV_JSON_PRETTY, unwrap_json_pretty, "{[" },
+	{ "fly", ENV_FLY, unwrap_fly, FORMATS_DIGITS },
+	{ "heroku", ENV_HEROKU, unwrap_heroku, FORMATS_DIGITS },
+	{ "cri", ENV_CRI, unwrap_cri, FORMATS_DIGITS },
 	{ "journal-short", ENV_JOURNAL_SHORT, unwrap_journal_short,
 	    FORMATS_UPPER FORMATS_DIGITS },
-	{ "kubectl", ENV_KUBECTL, unwrap_kubectl, FORMATS_DIGITS },
+	{ "cloudwatch", ENV_CLOUDWATCH, unwrap_cloudwatch, FORMATS_DIGITS },
+	{ "kubectl", ENV_KUBECTL, unwrap_kubectl, "[" FORMATS_DIGITS },
+	{ "pm2", ENV_PM2, unwrap_pm2, FORMATS_DIGITS },
+	{ "compose", ENV_COMPOSE, unwrap_compose,
+	    FORMATS_UPPER FORMATS_LOWER "_" },
+	{ "syslog", ENV_SYSLOG, unwrap_syslog, "<" },
 	{ "plain", ENV_PLAIN, unwrap_plain, NULL },
 };
 
 #define FORMATS_COUNT (sizeof formats_table / sizeof formats_table[0])
+
+_Static_assert(sizeof formats_table / sizeof formats_table[0] <= FORMATS_ROWS,
+    "formats_table has more rows than FORMATS_ROWS");
+_Static_assert(sizeof formats_table / sizeof formats_table[0] < 0xff,
+    "a row index must not read as the end of a list");
 
 /* journalctl's names for its output modes. */
 static const struct {
@@ -1004,6 +1824,19 @@ static const struct {
 	{ "json", ENV_JOURNAL_JSON },
 	{ "json-seq", ENV_JOURNAL_JSON },
 	{ "export", ENV_JOURNAL_EXPORT },
+	/* other tools' names */
+	{ "docker-timestamps", ENV_KUBECTL },
+	{ "docker-compose", ENV_COMPOSE },
+	{ "kubernetes", ENV_CRI },
+	{ "aws", ENV_CLOUDWATCH },
+	{ "rfc5424", ENV_SYSLOG },
+	{ "rfc3164", ENV_SYSLOG },
+	{ "ndjson", ENV_JSON },
+	{ "vector", ENV_JSON },
+	{ "loki", ENV_JSON },
+	{ "fluent-bit", ENV_JSON },
+	{ "fly-json", ENV_JSON_PRETTY },
+	{ "gcloud", ENV_JSON_PRETTY },
 };
 
 /* The envelope named on the command line, or -1. */
@@ -1047,21 +1880,24 @@ static void
 formats_set_rows(struct formats *f)
 {
 	const char	*opens;
-	size_t		 i;
+	size_t		 i, n;
 	int		 c, fits;
 
-	for (i = 0; i < FORMATS_COUNT; i++) {
-		opens = formats_table[i].opens;
-		for (c = 0; c < 256; c++) {
+	for (c = 0; c < 256; c++) {
+		for (i = n = 0; i < FORMATS_COUNT; i++) {
+			opens = formats_table[i].opens;
 			if (f->forced != ENV_AUTO)
 				fits = f->forced == formats_table[i].kind;
 			else
 				fits = opens == NULL ||
 				    (c != 0 && strchr(opens, c) != NULL);
 			if (fits)
-				f->rows[c] |= 1u << i;
+				f->rows[c][n++] = (unsigned char)i;
 		}
+		f->rows[c][n] = 0xff;
 	}
+	f->rows_plain[0] = FORMATS_COUNT - 1;
+	f->rows_plain[1] = 0xff;
 }
 
 struct formats *
@@ -1076,6 +1912,7 @@ formats_create(int kind, char **cause)
 	f = xcalloc(1, sizeof *f);
 	f->forced = kind;
 	formats_set_rows(f);
+	formats_set_jkeys(f);
 	f->now = (int64_t)time(NULL) * 1000;
 	f->hint = TS_NONE;
 	f->day_key = -1;
@@ -1085,6 +1922,9 @@ formats_create(int kind, char **cause)
 	buf_init(&f->ident);
 	buf_init(&f->comm);
 	buf_init(&f->field);
+	buf_init(&f->plain);
+	buf_init(&f->pretty);
+	buf_init(&f->jtext);
 	formats_reset(f);
 	return f;
 }
@@ -1100,6 +1940,9 @@ formats_free(struct formats *f)
 	buf_free(&f->ident);
 	buf_free(&f->comm);
 	buf_free(&f->field);
+	buf_free(&f->plain);
+	buf_free(&f->pretty);
+	buf_free(&f->jtext);
 	free(f);
 }
 
@@ -1129,48 +1972,75 @@ int
 formats_unwrap(struct formats *f, const char *line, size_t len,
     struct envelope *env)
 {
-	size_t		i;
-	unsigned	rows;
-	int		rc;
+	const unsigned char	*rows;
+	size_t			 i;
+	int			 rc, split;
 
 	memset(env, 0, sizeof *env);
 	env->ts = TS_NONE;
-	if (f->entry.open == ENV_JOURNAL_EXPORT) {
-		env->kind = ENV_JOURNAL_EXPORT;
-		rc = formats_export_line(f, line, len, env);
+	if (f->entry.open == ENV_JOURNAL_EXPORT ||
+	    f->entry.open == ENV_JSON_PRETTY) {
+		env->kind = f->entry.open;
+		rc = f->entry.open == ENV_JOURNAL_EXPORT ?
+		    formats_export_line(f, line, len, env) :
+		    formats_pretty_line(f, line, len, env);
 		if (rc != FORMATS_NOFIT)
 			return rc;
-		/* Not a field: the entry was cut short; read the line. */
+		/* Not part of the entry: it was cut short; read the line. */
 		memset(env, 0, sizeof *env);
 		env->ts = TS_NONE;
 	}
+	split = f->entry.open == ENV_DOCKER || f->entry.open == ENV_CRI;
 	if (line == NULL) {
-		if (f->entry.open != ENV_DOCKER)
+		if (!split)
 			return FORMATS_NOFIT;
 		env->text = buf_cstr(&f->text);
 		env->len = f->text.len;
 		env->ts = f->entry.ts;
 		env->back = f->entry.lines - 1;
-		env->kind = ENV_DOCKER;
+		env->kind = f->entry.open;
 		f->entry.open = 0;
 		return FORMATS_TEXT;
 	}
-	/* An empty line gets the rows of byte 0: no envelope opens with it. */
-	rows = f->rows[len > 0 ? (unsigned char)line[0] : 0];
-	for (i = 0; i < FORMATS_COUNT; i++) {
-		if (!(rows & 1u << i))
-			continue;
+	f->iso_at = NULL;
+	if (len > 0 && (line[0] == '\033' || (line[0] != '[' &&
+	    memchr(line, '\033', len < 128 ? len : 128) != NULL))) {
+		/*
+		 * A coloured prefix (fly logs, compose, pm2, heroku on a
+		 * terminal).  A relay line opens with '[' or ESC.
+		 */
+		formats_strip_ansi(&f->plain, line, len);
+		line = f->plain.data;
+		len = f->plain.len;
+	}
+	/*
+	 * An empty line gets the rows of byte 0: no envelope opens with it.
+	 * The relay's own line opens with '[' and a digit or a process
+	 * name; of the rows that take a '[' only kubectl --prefix ("[pod/")
+	 * and indented JSON ("[" alone) may, so the relay's goes to plain.
+	 */
+	if (len > 1 && line[0] == '[' && f->forced == ENV_AUTO &&
+	    line[1] != 'p' && line[1] != ' ' && line[1] != '\t' &&
+	    line[1] != '\r')
+		rows = f->rows_plain;
+	else
+		rows = f->rows[len > 0 ? (unsigned char)line[0] : 0];
+	for (; *rows != 0xff; rows++) {
+		i = *rows;
 		rc = formats_table[i].unwrap(f, line, len, env);
 		if (rc != FORMATS_NOFIT) {
+			if (env->kind == ENV_AUTO)
+				env->kind = formats_table[i].kind;
 			/* A split line whose rest never came is dropped. */
-			if (f->entry.open == ENV_DOCKER &&
-			    formats_table[i].kind != ENV_DOCKER)
+			if (split && f->entry.open != 0 &&
+			    f->entry.open != env->kind)
 				f->entry.open = 0;
-			env->kind = formats_table[i].kind;
 			return rc;
 		}
+		env->kind = ENV_AUTO;
+		env->host = env->unit = NULL;
 	}
-	if (f->entry.open == ENV_DOCKER)
+	if (split)
 		f->entry.open = 0;
 	return FORMATS_NOFIT;
 }

@@ -142,7 +142,16 @@ enum envelope_kind {
 	ENV_JOURNAL_JSON,
 	ENV_JOURNAL_SHORT,
 	ENV_KUBECTL,
-	ENV_JOURNAL_EXPORT
+	ENV_JOURNAL_EXPORT,
+	ENV_JSON,		/* any JSON object with the line in a field */
+	ENV_JSON_PRETTY,	/* indented objects, or an array of them */
+	ENV_FLY,
+	ENV_HEROKU,
+	ENV_CLOUDWATCH,
+	ENV_CRI,
+	ENV_COMPOSE,
+	ENV_PM2,
+	ENV_SYSLOG
 };
 enum formats_status {
 	FORMATS_NOFIT = -1,	/* a forced envelope does not fit */
@@ -193,7 +202,8 @@ enum kind_fact {
 	FACT_TIMEOUT,		/* timeout_ts */
 	FACT_CONNECT_FAILED,	/* failed_error */
 	FACT_DISCONNECT,	/* disconnect_ts */
-	FACT_REJECTED		/* a frame rejected for want of a session */
+	FACT_REJECTED,		/* a frame rejected for want of a session */
+	FACT_FRAME		/* frames, frames_first_ts, frames_last_ts */
 };
 /* Whether a line proves that its session's Live API socket was open. */
 enum kind_live {
@@ -237,7 +247,7 @@ enum kind_live {
 	    LIVE_YES, 0, "connect completed", NULL) \
 	X(K_READY, "ready", ROLE_MILESTONE, FACT_READY, LIVE_YES, KF_PAIRED, \
 	    "session ready", NULL) \
-	X(K_FRAME, "frame", ROLE_NOISE, FACT_NONE, LIVE_NO, KF_FOLD, \
+	X(K_FRAME, "frame", ROLE_NOISE, FACT_FRAME, LIVE_NO, KF_FOLD, \
 	    NULL, NULL) \
 	X(K_AUDIO_CHUNKS, "audio_chunks", ROLE_NOISE, FACT_NONE, LIVE_NO, \
 	    KF_FOLD, NULL, NULL) \
@@ -310,7 +320,13 @@ enum kind_live {
 	X(K_STARTUP_WARNING, "startup_warning", ROLE_FAILURE, FACT_NONE, \
 	    LIVE_NO, KF_RELAY, NULL, NULL) \
 	X(K_RELAY_NOTE, "relay_note", ROLE_NOISE, FACT_NONE, LIVE_NO, \
-	    KF_RELAY, NULL, NULL)
+	    KF_RELAY, NULL, NULL) \
+	X(K_SETUP_COMPLETE, "setup_complete", ROLE_MILESTONE, FACT_NONE, \
+	    LIVE_YES, KF_PAIRED, "Live API setup complete", NULL) \
+	X(K_AUDIO_SENT, "audio_sent", ROLE_NOISE, FACT_NONE, LIVE_NO, \
+	    KF_FOLD | KF_RUN_JSON, NULL, NULL) \
+	X(K_IMAGE_SENT, "image_sent", ROLE_NOISE, FACT_NONE, LIVE_NO, \
+	    KF_FOLD | KF_RUN_JSON, NULL, NULL)
 
 #define KIND_ENUM(k, name, role, fact, live, flags, label, fields) k,
 enum event_kind {
@@ -632,9 +648,23 @@ int	 report_text(struct store *, const struct report_options *,
 
 /* report_compare.c */
 extern const char report_compare_sql[];
+extern const char report_compare_attrs_sql[];
 int	 report_compare_prepare(struct store *, struct ruleset *, int64_t,
 	    int64_t, char **);
 int	 report_compare(struct store *, struct buf *, char **);
+
+/* report_diagnosis.c */
+struct diagnosis;
+struct json_t;
+struct diagnosis *diagnosis_build(struct store *, char **);
+void	 diagnosis_free(struct diagnosis *);
+double	 diagnosis_fisher(int64_t, int64_t, int64_t, int64_t);
+int	 diagnosis_summary_markdown(const struct diagnosis *, struct store *,
+	    struct buf *, char **);
+int	 diagnosis_markdown(const struct diagnosis *, struct store *,
+	    struct buf *, char **);
+struct json_t *diagnosis_json_summary(const struct diagnosis *);
+struct json_t *diagnosis_json(const struct diagnosis *);
 
 /* report_json.c */
 int	 report_json(struct store *, const struct report_options *,

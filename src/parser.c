@@ -3,9 +3,12 @@
  * One text line (already taken out of its envelope) into a struct
  * log_record.  The relay's line is `[LEVEL] message {json}`; in front of it
  * may stand a process-runner name and a full or clock-only time, and ANSI
- * escapes may be anywhere.  The pattern is compiled once, JIT-compiled when
- * the library can, and its match data is reused for every line.  Pointers
- * in the record stay valid until the next parser_parse call.
+ * escapes may be anywhere.  A line that does not open that way is searched
+ * once for where the relay's line begins after some other text (a hosting
+ * platform's prefix), so no envelope needs a row just to be read.  The
+ * pattern is compiled once, JIT-compiled when the library can, and its
+ * match data is reused for every line.  Pointers in the record stay valid
+ * until the next parser_parse call.
  */
 #include "config.h"
 
@@ -168,6 +171,12 @@ parser_strip(struct parser *p, const char *line, size_t len,
 }
 
 static int
+parser_is_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int
 parser_span(struct parser *p, uint32_t group, const char *subject,
     const char **s, size_t *len)
 {
@@ -267,6 +276,106 @@ parser_split_json(struct log_record *r)
 }
 
 /*
+ * The level, process name and time of the last match, whose subject
+ * began at text; fields the match left unset keep their value in *r.
+ */
+static void
+parser_fields(struct parser *p, const char *text, struct log_record *r)
+{
+	const char	*s;
+	size_t		 slen;
+	int64_t		 t;
+
+	if (parser_span(p, p->g_level, text, &s, &slen))
+		r->level = parser_level(s, slen);
+	if (parser_span(p, p->g_proc, text, &s, &slen)) {
+		r->proc = s;
+		r->proc_len = slen;
+	}
+	if (parser_span(p, p->g_iso, text, &s, &slen) ||
+	    parser_span(p, p->g_bare, text, &s, &slen)) {
+		if (time_parse_iso_cached(&p->minute, s, slen, &t) == 0) {
+			r->ts = t;
+			r->ts_src = TSSRC_LINE;
+		}
+	} else if (parser_span(p, p->g_clock, text, &s, &slen)) {
+		if (time_parse_clock(s, slen, &t) == 0) {
+			r->ts = (p->day == TS_NONE ? 0 : p->day) + t;
+			r->ts_src = TSSRC_CLOCK;
+		}
+	}
+}
+
+/* The bare time of a match that is not the relay's line: a prefix's. */
+static void
+parser_prefix_time(struct parser *p, const char *text, struct log_record *r)
+{
+	const char	*s;
+	size_t		 slen;
+	int64_t		 t;
+
+	if (parser_span(p, p->g_bare, text, &s, &slen) &&
+	    time_parse_iso_cached(&p->minute, s, slen, &t) == 0) {
+		r->ts = t;
+		r->ts_src = TSSRC_LINE;
+	}
+}
+
+/*
+ * Where the relay's own line may begin after text some platform put in
+ * front of it (fly logs' "TIME app[ID] REGION [info] ", a syslog header, a
+ * runner's "name | "): the first '[' from offset 1 that opens an ISO time,
+ * a clock time or an upper-case level, before any JSON object ("{\"" or
+ * "{}").  0 when there is
+ * none.  *timed says whether it opens a time.  Lower-case "[info]" is a
+ * platform's level, never the relay's.
+ */
+static size_t
+parser_find_anchor(const char *s, size_t len, int *timed)
+{
+	static const struct {
+		const char	*word;
+		size_t		 len;
+	} levels[] = {
+		{ "DEBUG]", 6 }, { "INFO]", 5 }, { "WARN]", 5 },
+		{ "WARNING]", 8 }, { "ERROR]", 6 },
+	};
+	const char	*p = s + 1, *end = s + len, *brace;
+	size_t		 i, left;
+
+	/* a bracketed time that did not read is the relay's, broken */
+	if (len < 2 || (s[0] == '[' && parser_is_digit(s[1])))
+		return 0;
+	/* the JSON tail opens with a quoted key; Loki's {app="relay"} not */
+	for (brace = s; (brace = memchr(brace, '{', (size_t)(end - brace))) !=
+	    NULL && brace + 1 < end && brace[1] != '"' && brace[1] != '}';
+	    brace++)
+		;
+	if (brace != NULL)
+		end = brace;
+	while (p < end && (p = memchr(p, '[', (size_t)(end - p))) != NULL) {
+		left = (size_t)(end - p) - 1;
+		if (left >= 9 && parser_is_digit(p[1]) &&
+		    parser_is_digit(p[2]) &&
+		    ((p[3] == ':' && parser_is_digit(p[4])) ||
+		    (parser_is_digit(p[3]) && parser_is_digit(p[4]) &&
+		    p[5] == '-'))) {
+			*timed = 1;
+			return (size_t)(p - s);
+		}
+		for (i = 0; i < sizeof levels / sizeof levels[0]; i++) {
+			if (left >= levels[i].len &&
+			    memcmp(p + 1, levels[i].word, levels[i].len) == 0) {
+				*timed = 0;
+				return (size_t)(p - s);
+			}
+		}
+		p++;
+	}
+	return 0;
+}
+
+/*
  * Parse one line.  Returns PARSE_EVENT with *r filled, PARSE_CONTINUATION
  * for an indented line (a stack frame, say) that may continue the previous
  * event, PARSE_BLANK, or PARSE_NOMATCH for a line that is not the relay's.
@@ -275,12 +384,12 @@ int
 parser_parse(struct parser *p, const char *line, size_t len,
     struct log_record *r)
 {
-	const char		*text, *s;
-	size_t			 tlen, slen, i;
+	const char		*text;
+	size_t			 tlen, i;
 	PCRE2_SIZE		*ov;
 	struct json_fields	 jf;
-	int			 rc;
-	int64_t			 t;
+	int			 rc, timed = 0, strict = 0;
+	size_t			 off = 0;
 
 	memset(r, 0, sizeof *r);
 	r->ts = TS_NONE;
@@ -301,28 +410,37 @@ parser_parse(struct parser *p, const char *line, size_t len,
 	if (rc < 0)
 		return PARSE_NOMATCH;
 	ov = pcre2_get_ovector_pointer(p->md);
-
-	if (parser_span(p, p->g_level, text, &s, &slen))
-		r->level = parser_level(s, slen);
-	if (parser_span(p, p->g_proc, text, &s, &slen)) {
-		r->proc = s;
-		r->proc_len = slen;
-	}
-	if (parser_span(p, p->g_iso, text, &s, &slen) ||
-	    parser_span(p, p->g_bare, text, &s, &slen)) {
-		if (time_parse_iso_cached(&p->minute, s, slen, &t) == 0) {
-			r->ts = t;
-			r->ts_src = TSSRC_LINE;
+	if (ov[2 * p->g_level] == PCRE2_UNSET &&
+	    ov[2 * p->g_iso] == PCRE2_UNSET &&
+	    ov[2 * p->g_clock] == PCRE2_UNSET) {
+		/*
+		 * Not the relay's line at its start: perhaps after a
+		 * platform's prefix.  Any time the prefix held stays, for a
+		 * relay line that lacks its own.
+		 */
+		parser_prefix_time(p, text, r);
+		off = parser_find_anchor(text, tlen, &timed);
+		if (off == 0 || pcre2_match(p->re, (PCRE2_SPTR)text + off,
+		    tlen - off, 0, 0, p->md, NULL) < 0 ||
+		    (ov[2 * p->g_level] == PCRE2_UNSET &&
+		    ov[2 * p->g_iso] == PCRE2_UNSET &&
+		    ov[2 * p->g_clock] == PCRE2_UNSET)) {
+			/* the first match again, for its spans */
+			off = 0;
+			if (pcre2_match(p->re, (PCRE2_SPTR)text, tlen, 0, 0,
+			    p->md, NULL) < 0)
+				return PARSE_NOMATCH;
+		} else {
+			/* only a time or the relay's message makes it */
+			strict = !timed;
+			r->proc = NULL;
+			r->proc_len = 0;
 		}
-	} else if (parser_span(p, p->g_clock, text, &s, &slen)) {
-		if (time_parse_clock(s, slen, &t) == 0) {
-			r->ts = (p->day == TS_NONE ? 0 : p->day) + t;
-			r->ts_src = TSSRC_CLOCK;
-		}
 	}
+	parser_fields(p, text + off, r);
 
-	r->msg = text + ov[1];
-	r->msg_len = tlen - ov[1];
+	r->msg = text + off + ov[1];
+	r->msg_len = tlen - off - ov[1];
 	if (parser_uuid_prefix(r->msg, r->msg_len)) {
 		r->conn = r->msg + 1;
 		r->conn_len = 36;
@@ -361,7 +479,7 @@ parser_parse(struct parser *p, const char *line, size_t len,
 	 * Without a level only the relay's own messages count: anything else
 	 * is another program's output that happens to look similar.
 	 */
-	if (r->level == LEVEL_NONE && r->kind == K_OTHER &&
+	if ((r->level == LEVEL_NONE || strict) && r->kind == K_OTHER &&
 	    !(r->json_ok == 1 && r->conn != NULL))
 		return PARSE_NOMATCH;
 	if (r->msg_len == 0 && r->json == NULL)

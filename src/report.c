@@ -925,15 +925,16 @@ report_chain_item(struct report *r, sqlite3_stmt *st, const char *lead)
 }
 
 /*
- * A connection's findings, its causal chain and what to check next, from
- * one walk over its root findings: the chain and the advice are written to
- * buffers of their own as the walk goes, and appended after it.
+ * A connection's findings and its causal chain, from one walk over its
+ * root findings: the chain is written to a buffer of its own as the walk
+ * goes, and appended after it.  What to check next is said once for the
+ * whole report (report_advice), not per connection.
  */
 static void
 report_connection_findings(struct report *r, const char *conn)
 {
 	sqlite3_stmt	*roots, *cons;
-	struct buf	*out = r->out, chain, next;
+	struct buf	*out = r->out, chain;
 
 	roots = report_cached(r, &r->roots, report_roots_sql);
 	cons = report_cached(r, &r->consequences, report_consequences_sql);
@@ -941,20 +942,12 @@ report_connection_findings(struct report *r, const char *conn)
 		return;
 	sqlite3_bind_text(roots, 1, conn, -1, SQLITE_TRANSIENT);
 	buf_init(&chain);
-	buf_init(&next);
 
 	buf_adds(out, "### Findings\n\n");
 	while (report_step(r, roots)) {
 		report_finding(r, roots, "");
 		r->out = &chain;
 		report_chain_item(r, roots, "- Cause: ");
-		if (report_col_text(roots, 4) != NULL && *report_col_text(roots, 4) != '\0' &&
-		    strcmp(report_col_text(roots, 2), "INFO") != 0) {
-			r->out = &next;
-			buf_printf(r->out, "- `%s`: ", report_col_text(roots, 1));
-			report_str(r, report_col_text(roots, 4));
-			buf_addc(r->out, '\n');
-		}
 		r->out = out;
 		if (!sqlite3_column_int(roots, 10))
 			continue;
@@ -971,11 +964,8 @@ report_connection_findings(struct report *r, const char *conn)
 
 	buf_adds(out, "### Causal chain\n\n");
 	buf_add(out, chain.data, chain.len);
-	buf_adds(out, "\n### What to check next\n\n");
-	buf_add(out, next.data, next.len);
 	buf_addc(out, '\n');
 	buf_free(&chain);
-	buf_free(&next);
 }
 
 /*
@@ -1390,6 +1380,33 @@ report_verdict(struct report *r)
 }
 
 /*
+ * What to check next, once per rule (and per advice, for a rule whose rows
+ * give their own) for the root findings of severity warning or error.
+ */
+static void
+report_advice(struct report *r)
+{
+	sqlite3_stmt	*st;
+	int		 rows = 0;
+
+	st = report_prepare(r, "SELECT rule, next FROM findings"
+	    " WHERE caused_by IS NULL AND severity_rank > 0 AND next <> ''"
+	    " GROUP BY rule, next ORDER BY max(severity_rank) DESC, rule,"
+	    " min(id)");
+	while (report_step(r, st)) {
+		if (rows++ == 0)
+			buf_adds(r->out, "## What to check next\n\n");
+		/* rule ids are checked to be [a-z0-9_] when loaded */
+		buf_printf(r->out, "- `%s`: ", report_col_text(st, 0));
+		report_str(r, report_col_text(st, 1));
+		buf_addc(r->out, '\n');
+	}
+	sqlite3_finalize(st);
+	if (rows > 0)
+		buf_addc(r->out, '\n');
+}
+
+/*
  * Write the markdown report into out, and from there to dst (if not NULL)
  * as it grows; what is left in out is the report's end.  -1 and *cause on a
  * query or write error.
@@ -1439,7 +1456,8 @@ int
 report_markdown(struct store *s, const struct report_options *o,
     struct buf *out, struct output *dst, char **cause)
 {
-	struct report	r;
+	struct report	 r;
+	struct diagnosis *d;
 
 	memset(&r, 0, sizeof r);
 	r.store = s;
@@ -1465,6 +1483,15 @@ report_markdown(struct store *s, const struct report_options *o,
 	if (report_scalar(&r, "SELECT count(*) FROM inputs WHERE complete = 0"))
 		buf_adds(out, "**Partial report:** reading was interrupted; the "
 		    "inputs marked (incomplete) were read only in part.\n\n");
+	if ((d = diagnosis_build(s, cause)) == NULL)
+		return -1;
+	if (diagnosis_summary_markdown(d, s, out, cause) != 0 ||
+	    diagnosis_markdown(d, s, out, cause) != 0) {
+		diagnosis_free(d);
+		return -1;
+	}
+	diagnosis_free(d);
+	report_advice(&r);
 	report_verdict(&r);
 	report_scope(&r);
 	r.failed = r.failed || report_compare(s, out, cause) != 0;

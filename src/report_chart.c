@@ -105,6 +105,16 @@ static const char chart_findings_sql[] =
 
 static const char *chart_tags[] = { "done", "active", "crit" };
 
+/* A close code of a session that ended as meant: 1000, 1001, 1005. */
+static int
+chart_close_normal(sqlite3_stmt *st, int i)
+{
+	int64_t	code = sqlite3_column_int64(st, i);
+
+	return sqlite3_column_type(st, i) != SQLITE_NULL &&
+	    (code == 1000 || code == 1001 || code == 1005);
+}
+
 /*
  * The gantt chart of the connections in report_sections: one section of
  * the chart each, its span, its connect call's timer up to the timeout
@@ -156,8 +166,8 @@ chart_sessions(sqlite3 *db, struct buf *b, char **cause)
 			else
 				buf_adds(&name, "close");
 			chart_task(b, buf_cstr(&name),
-			    sqlite3_column_int64(st, 6) == 1000 ? NULL : "crit",
-			    close, close);
+			    chart_close_normal(st, 6) ? NULL : "crit", close,
+			    close);
 		}
 		sqlite3_reset(fs);
 		sqlite3_bind_text(fs, 1, conn, -1, SQLITE_TRANSIENT);

@@ -17,6 +17,7 @@
 #include <sqlite3.h>
 
 #include "loganalyze.h"
+#include "embedded.h"
 
 /*
  * Each rule that has findings in either window: rule, severity, title,
@@ -40,6 +41,46 @@ const char report_compare_sql[] =
 	" GROUP BY r.rule"
 	" ORDER BY coalesce(n.findings, 0) - coalesce(b.findings, 0) DESC,"
 	"  max(r.severity_rank) DESC, r.rule";
+
+/*
+ * The sessions' attributes that can change between two windows (not the
+ * hour, nor the time since a restart): how many sessions had each value,
+ * out of how many whose lines gave the attribute.
+ */
+#define COMPARE_ATTRS_OF(table) \
+	" SELECT attribute, value, count(*) AS sessions," \
+	" (SELECT count(DISTINCT conn) FROM " table " AS k" \
+	"  WHERE k.attribute = a.attribute) AS known" \
+	" FROM " table " AS a WHERE attribute IN ('model', 'config_key'," \
+	" 'config_keys', 'mime', 'audio_rate', 'rate_limited', 'host')" \
+	" OR attribute LIKE 'payload.%' GROUP BY attribute, value"
+
+/*
+ * What changed between the window before and this one (the diagnosis's
+ * session_attrs): each value whose share of sessions moved by half or
+ * more, most moved first.  Used by report_json.c too.
+ */
+const char report_compare_attrs_sql[] =
+	"WITH now AS (" COMPARE_ATTRS_OF("session_attrs") "),"
+	" vals AS (SELECT attribute, value FROM now UNION"
+	"  SELECT attribute, value FROM temp.compare_attrs),"
+	" t AS (SELECT v.attribute, v.value,"
+	"  coalesce(b.sessions, 0) AS b_n,"
+	"  coalesce(b.known, (SELECT max(known) FROM temp.compare_attrs AS x"
+	"   WHERE x.attribute = v.attribute), 0) AS b_of,"
+	"  coalesce(n.sessions, 0) AS n_n,"
+	"  coalesce(n.known, (SELECT max(known) FROM now AS y"
+	"   WHERE y.attribute = v.attribute), 0) AS n_of"
+	"  FROM vals AS v"
+	"  LEFT JOIN temp.compare_attrs AS b ON b.attribute = v.attribute"
+	"   AND b.value = v.value"
+	"  LEFT JOIN now AS n ON n.attribute = v.attribute"
+	"   AND n.value = v.value)"
+	" SELECT attribute, value, b_n, b_of, n_n, n_of FROM t"
+	" WHERE b_of > 0 AND n_of > 0"
+	"  AND abs(1.0 * n_n / n_of - 1.0 * b_n / b_of) >= 0.5"
+	" ORDER BY abs(1.0 * n_n / n_of - 1.0 * b_n / b_of) DESC, attribute,"
+	"  value LIMIT 20";
 
 static int
 report_compare_error(sqlite3 *db, char **cause)
@@ -70,6 +111,7 @@ report_compare_prepare(struct store *s, struct ruleset *rs, int64_t since,
 		return 0;
 	before = since - (until - since);
 	if (store_exec(s, "DROP TABLE IF EXISTS temp.compare_before;"
+	    "DROP TABLE IF EXISTS temp.compare_attrs;"
 	    "DROP TABLE IF EXISTS temp.compare_window", cause) != 0)
 		return -1;
 	if (sqlite3_prepare_v2(db, "SELECT EXISTS (SELECT 1 FROM main.events"
@@ -97,6 +139,10 @@ report_compare_prepare(struct store *s, struct ruleset *rs, int64_t since,
 		free(err);
 		return 0;
 	}
+	if (store_exec(s, embedded_diagnosis, cause) != 0 ||
+	    store_exec(s, "CREATE TEMP TABLE compare_attrs AS"
+	    COMPARE_ATTRS_OF("session_attrs"), cause) != 0)
+		return -1;
 	if (store_exec(s, "CREATE TEMP TABLE compare_before AS"
 	    " SELECT rule, min(severity) AS severity,"
 	    " max(severity_rank) AS severity_rank, min(title) AS title,"
@@ -229,6 +275,36 @@ report_compare(struct store *s, struct buf *out, char **cause)
 		    "| findings now | connections before | connections now "
 		    "| what |\n"
 		    "| --- | --- | ---: | ---: | ---: | ---: | --- |\n");
+		buf_add(out, rows.data, rows.len);
+		buf_addc(out, '\n');
+	}
+	buf_reset(&rows);
+	if (sqlite3_prepare_v2(db, report_compare_attrs_sql, -1, &st, NULL) !=
+	    SQLITE_OK) {
+		buf_free(&rows);
+		return report_compare_error(db, cause);
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		buf_adds(&rows, "| ");
+		md_escape_cell(&rows, (const char *)sqlite3_column_text(st, 0),
+		    (size_t)sqlite3_column_bytes(st, 0));
+		buf_adds(&rows, " | ");
+		md_escape_cell(&rows, (const char *)sqlite3_column_text(st, 1),
+		    (size_t)sqlite3_column_bytes(st, 1));
+		buf_printf(&rows, " | %lld of %lld | %lld of %lld |\n",
+		    sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3),
+		    sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		buf_free(&rows);
+		return report_compare_error(db, cause);
+	}
+	if (rows.len > 0) {
+		buf_adds(out, "What changed in the sessions (values whose share "
+		    "of sessions moved by half or more):\n\n"
+		    "| attribute | value | sessions before | sessions now |\n"
+		    "| --- | --- | ---: | ---: |\n");
 		buf_add(out, rows.data, rows.len);
 		buf_addc(out, '\n');
 	}

@@ -218,6 +218,20 @@ jr_compare(struct jreport *jr)
 	}
 	sqlite3_finalize(st);
 	json_object_set_new(c, "rules", a);
+	a = json_array();
+	st = jr_prepare(jr, report_compare_attrs_sql);
+	while (jr_step(jr, st)) {
+		o = json_object();
+		json_object_set_new(o, "attribute", jr_col_string(jr, st, 0));
+		json_object_set_new(o, "value", jr_col_string(jr, st, 1));
+		json_object_set_new(o, "sessions_before", jr_col_int(st, 2));
+		json_object_set_new(o, "of_before", jr_col_int(st, 3));
+		json_object_set_new(o, "sessions", jr_col_int(st, 4));
+		json_object_set_new(o, "of", jr_col_int(st, 5));
+		json_array_append_new(a, o);
+	}
+	sqlite3_finalize(st);
+	json_object_set_new(c, "changes", a);
 	return c;
 }
 
@@ -252,7 +266,15 @@ jr_sessions(struct jreport *jr)
 	st = jr_prepare(jr, "SELECT conn, first_ts, last_ts, events,"
 	    " live_seen, close_code, close_reason, outcome, host,"
 	    " connected_ts, connect_call_ts, opened_ts, ready_ts, close_ts,"
-	    " timeout_ts, disconnect_ts, connect_inferred, start_note"
+	    " timeout_ts, disconnect_ts, connect_inferred, start_note,"
+	    " (SELECT root_cause FROM session_causes AS s"
+	    "  WHERE s.conn = connections.conn),"
+	    " CASE WHEN close_code IS NOT NULL THEN 'closed:' || close_code"
+	    "  WHEN close_id IS NOT NULL THEN 'closed:none'"
+	    "  WHEN failed_error IS NOT NULL THEN 'connect_failed:'"
+	    "   || failed_error"
+	    "  WHEN disconnect_ts IS NOT NULL THEN 'disconnected'"
+	    "  ELSE 'open' END"
 	    " FROM connections ORDER BY first_id");
 	while (jr_step(jr, st)) {
 		o = json_object();
@@ -278,6 +300,9 @@ jr_sessions(struct jreport *jr)
 		json_object_set_new(o, "connect_call_inferred",
 		    json_boolean(sqlite3_column_int(st, 16)));
 		json_object_set_new(o, "start_note", jr_col_string(jr, st, 17));
+		json_object_set_new(o, "root_cause", jr_col_string(jr, st, 18));
+		json_object_set_new(o, "outcome_code",
+		    jr_col_string(jr, st, 19));
 		jr_element(jr, o);
 	}
 	sqlite3_finalize(st);
@@ -374,8 +399,9 @@ int
 report_json(struct store *s, const struct report_options *o,
     struct buf *out, struct output *dst, char **cause)
 {
-	struct jreport	 jr;
-	json_t		*run_inputs, *compare, *focus;
+	struct jreport	  jr;
+	struct diagnosis *d;
+	json_t		 *run_inputs, *compare, *focus;
 
 	memset(&jr, 0, sizeof jr);
 	jr.db = store_db(s);
@@ -392,10 +418,18 @@ report_json(struct store *s, const struct report_options *o,
 	run_inputs = jr_run_inputs(&jr);
 	if (run_inputs != NULL)
 		jr_member(&jr, "run_inputs", run_inputs);
+	/* the comparison reads the diagnosis's tables too */
+	if ((d = diagnosis_build(s, cause)) == NULL) {
+		buf_free(&jr.tmp);
+		return -1;
+	}
 	compare = jr_compare(&jr);
 	if (compare != NULL)
 		jr_member(&jr, "compare", compare);
 	jr_member(&jr, "samples", jr_samples(&jr));
+	jr_member(&jr, "summary", diagnosis_json_summary(d));
+	jr_member(&jr, "diagnosis", diagnosis_json(d));
+	diagnosis_free(d);
 	jr_sessions(&jr);
 	jr_findings(&jr);
 	buf_adds(out, "\n}\n");

@@ -26,6 +26,7 @@ struct rule {
 	char	*title;
 	char	*description;
 	char	*next;		/* what to check next, for the report */
+	char	*side;		/* whose side the failure is on, or NULL */
 	char	*origin;	/* file name, for messages */
 	char	*sql;
 	int	 severity;
@@ -45,6 +46,23 @@ struct ruleset {
 
 static const char *severity_names[] = { "info", "warning", "error" };
 
+/* Whose side a failure is on (a rule's "-- side:" and its side column). */
+#define RULE_SIDES	"google, relay, browser, network, config"
+static const char *rule_sides[] = {
+	"google", "relay", "browser", "network", "config"
+};
+
+static int
+rule_side_is_known(const char *side)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof rule_sides / sizeof rule_sides[0]; i++)
+		if (strcmp(side, rule_sides[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* The column contract of a rule's result rows (docs/rules.md). */
 enum rule_column {
 	COL_CONN,
@@ -57,11 +75,13 @@ enum rule_column {
 	COL_EVIDENCE,
 	COL_TIMELINE,
 	COL_ADVICE,		/* the row's own "next", over the header's */
+	COL_SIDE,		/* the row's own side, over the header's */
 	COL__COUNT
 };
 static const char *rule_columns[COL__COUNT] = {
 	"connection_id", "first_ts", "last_ts", "count", "summary",
-	"anchor_event", "cause_event", "evidence", "timeline", "advice"
+	"anchor_event", "cause_event", "evidence", "timeline", "advice",
+	"side"
 };
 
 /* The message for a result column outside the contract. */
@@ -115,6 +135,7 @@ rule_clear(struct rule *r)
 	free(r->title);
 	free(r->description);
 	free(r->next);
+	free(r->side);
 	free(r->origin);
 	free(r->sql);
 }
@@ -236,6 +257,10 @@ rule_parse(struct rule *r, const char *origin, const char *sql, char **cause)
 			free(r->next);
 			r->next = rule_value(v + 5, len - 5);
 			last = &r->next;
+		} else if (len > 5 && strncmp(v, "side:", 5) == 0) {
+			free(r->side);
+			r->side = rule_value(v + 5, len - 5);
+			last = NULL;
 		} else if (last != NULL && len > 0 && p[2] == ' ' &&
 		    p[3] == ' ') {
 			/* An indented comment line continues the description. */
@@ -264,6 +289,11 @@ rule_parse(struct rule *r, const char *origin, const char *sql, char **cause)
 	if (sev == NULL || (r->severity = severity_from_name(sev)) < 0) {
 		*cause = xasprintf("%s:1: rule %s: severity must be error, "
 		    "warning or info", origin, r->id);
+		goto out;
+	}
+	if (r->side != NULL && !rule_side_is_known(r->side)) {
+		*cause = xasprintf("%s:1: rule %s: side must be one of %s",
+		    origin, r->id, RULE_SIDES);
 		goto out;
 	}
 	if (r->title == NULL)
@@ -461,12 +491,16 @@ rules_write_params(struct ruleset *rs, struct store *s, char **cause)
 	return 0;
 }
 
-/* Copy one result row of a rule into the findings table. */
+/*
+ * Copy one result row of a rule into the findings table: 0, or 1 for a
+ * side that is not one of RULE_SIDES, or -1 on a database error.
+ */
 static int
 rule_insert_row(const struct rule *r, sqlite3 *db, sqlite3_stmt *row,
     const int *map, sqlite3_stmt *ins)
 {
-	int	c;
+	const char	*side;
+	int		 c;
 
 	sqlite3_bind_text(ins, 1, r->id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(ins, 2, severity_name(r->severity), -1,
@@ -479,6 +513,12 @@ rule_insert_row(const struct rule *r, sqlite3 *db, sqlite3_stmt *row,
 		    map[COL_ADVICE]));
 	else
 		sqlite3_bind_text(ins, 5, r->next, -1, SQLITE_STATIC);
+	side = map[COL_SIDE] >= 0 ? (const char *)sqlite3_column_text(row,
+	    map[COL_SIDE]) : NULL;
+	if (side != NULL && !rule_side_is_known(side))
+		return 1;
+	sqlite3_bind_text(ins, 15, side != NULL ? side : r->side, -1,
+	    SQLITE_TRANSIENT);
 	for (c = 0; c < COL_ADVICE; c++) {
 		if (map[c] < 0)
 			sqlite3_bind_null(ins, 6 + c);
@@ -537,7 +577,15 @@ rule_run(const struct rule *r, sqlite3 *db, sqlite3_stmt *ins, char **cause)
 			map[c] = i;
 		}
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			if (rule_insert_row(r, db, st, map, ins) != 0) {
+			if ((c = rule_insert_row(r, db, st, map, ins)) == 1) {
+				*cause = xasprintf("%s:%u: side '%s' is not one "
+				    "of %s", r->origin, rule_line_of(r, db, sql),
+				    sqlite3_column_text(st, map[COL_SIDE]),
+				    RULE_SIDES);
+				sqlite3_finalize(st);
+				return -1;
+			}
+			if (c != 0) {
 				*cause = xasprintf("%s:%u: storing finding: "
 				    "%s", r->origin, rule_line_of(r, db, sql),
 				    sqlite3_errmsg(db));
@@ -586,8 +634,9 @@ rules_run(struct ruleset *rs, struct store *s, char **cause)
 		return -1;
 	if (sqlite3_prepare_v2(db, "INSERT INTO findings (rule, severity, "
 	    "severity_rank, title, next, conn, first_ts, last_ts, count, "
-	    "summary, anchor_event, cause_event, evidence, timeline) VALUES "
-	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+	    "summary, anchor_event, cause_event, evidence, timeline, side) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+	    "?14, ?15)",
 	    -1, &ins, NULL) != SQLITE_OK) {
 		*cause = xasprintf("findings: %s", sqlite3_errmsg(db));
 		goto out;

@@ -101,6 +101,9 @@ CREATE TEMP TABLE IF NOT EXISTS connections (
 	timeout_ts	INTEGER,
 	failed_error	TEXT,
 	disconnect_ts	INTEGER,
+	frames		INTEGER NOT NULL DEFAULT 0,	-- the client's frames
+	frames_first_ts	INTEGER,
+	frames_last_ts	INTEGER,
 	outcome		TEXT,
 	start_note	TEXT
 );
@@ -121,7 +124,8 @@ CREATE TEMP TABLE IF NOT EXISTS findings (
 	cause_event	INTEGER,
 	caused_by	INTEGER REFERENCES findings(id),
 	evidence	TEXT,
-	timeline	TEXT	-- the rule's words for its anchor event
+	timeline	TEXT,	-- the rule's words for its anchor event
+	side		TEXT	-- google, relay, browser, network, config
 );
 
 -- The report looks findings up by connection (in its order: severity,

@@ -249,8 +249,10 @@ store_profile(unsigned type, void *arg, void *stmt, void *ns)
 		sql += strspn(sql, " \t\n");
 	}
 	n = strcspn(sql, "\n");
+	if (n < 40 && sql[n] == '\n')	/* a line that says little: two */
+		n += 1 + strcspn(sql + n + 1, "\n");
 	log_debug("sql %.3f ms: %.*s", *(sqlite3_int64 *)ns / 1e6,
-	    (int)(n > 100 ? 100 : n), sql);
+	    (int)(n > 120 ? 120 : n), sql);
 	return 0;
 }
 

@@ -38,11 +38,43 @@
 #                      precise, short-full, short-unix, short), so every
 #                      line has a different envelope from the one before.
 #
+#
+# The hosting platforms' renderings (README.md in the fixture directory
+# names the documented format each follows):
+#   fly.log, fly-old.log, fly-color.log
+#                      fly logs: current flyctl, older flyctl, and current
+#                      with the colours it prints on a terminal.
+#   fly-json.log       fly logs --json: indented objects one after another.
+#   vector.log         the Fly.io log shipper's Vector NDJSON.
+#   heroku.log         heroku logs.
+#   cloudwatch.log     aws logs tail (--format detailed).
+#   cri.log            a Kubernetes CRI container log file, lines longer
+#                      than 200 bytes split into P parts as the kubelet
+#                      splits lines longer than 16 KiB.
+#   kubectl-prefix.log kubectl logs --timestamps --prefix.
+#   compose.log, compose-color.log
+#                      docker compose logs; and with colour and -t.
+#   pm2.log, pm2-time.log
+#                      pm2 logs; and of an app started with --time.
+#   syslog-5424.log, syslog-3164.log
+#                      syslog as RFC 5424 and RFC 3164 write it.
+#   docker-spaces.log  Docker json-file records written with a space after
+#                      every colon and comma, keys in another order.
+#   loki.log           logcli query --output=jsonl.
+#   fluentbit.log      Fluent Bit's stdout output, format json_lines.
+#   gcloud.log         gcloud logging read --format=json --order=asc: one
+#                      indented array (Cloud Run: textPayload; every 5th
+#                      entry as jsonPayload.message instead).
+#   mixed-platforms.log
+#                      as mixed.log, over the one-line platform renderings.
+#
 # The container times carry made-up nanoseconds after the line's own
-# milliseconds, as a runtime's clock would.  Needs journalctl and
-# systemd-journal-remote (Debian: apt-get install systemd-journal-remote).
-# The journal file itself is not kept: journalctl's JSON field order and
-# cursors change with every build of it, the content does not.
+# milliseconds, as a runtime's clock would.  The journal renderings need
+# journalctl and systemd-journal-remote (Debian: apt-get install
+# systemd-journal-remote); without them the journal-*.log files are left
+# as they are and the rest is made.  The journal file itself is not kept:
+# journalctl's JSON field order and cursors change with every build of it,
+# the content does not.
 set -eu
 export LC_ALL=C TZ=UTC
 
@@ -52,8 +84,11 @@ remote=${JOURNAL_REMOTE:-/lib/systemd/systemd-journal-remote}
 modes="short short-iso short-precise short-iso-precise short-full short-unix
 with-unit cat json export"
 
-[ -x "$remote" ] || { echo "$0: $remote not found" >&2; exit 1; }
-command -v journalctl >/dev/null || { echo "$0: no journalctl" >&2; exit 1; }
+journal=1
+if [ ! -x "$remote" ] || ! command -v journalctl >/dev/null; then
+	echo "$0: no $remote or journalctl: journal-*.log left as they are" >&2
+	journal=0
+fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/envfix.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -124,11 +159,14 @@ NR == 1 { start = $1 - 120000000 }
 	printf "SYSLOG_IDENTIFIER=relay\n_PID=4242\n_COMM=node\n"
 	printf "_SYSTEMD_UNIT=relay.service\nMESSAGE=%s\n\n", msg
 }' "$tmp/timed" >"$tmp/relay.export"
-"$remote" --output="$tmp/relay.journal" - <"$tmp/relay.export" 2>/dev/null
-for m in $modes; do
-	journalctl --file="$tmp/relay.journal" --utc --no-pager -o "$m" \
-	    >"$out/journal-$m.log"
-done
+if [ $journal -eq 1 ]; then
+	"$remote" --output="$tmp/relay.journal" - <"$tmp/relay.export" \
+	    2>/dev/null
+	for m in $modes; do
+		journalctl --file="$tmp/relay.journal" --utc --no-pager \
+		    -o "$m" >"$out/journal-$m.log"
+	done
+fi
 
 # Container renderings: a made-up nanosecond part after the milliseconds,
 # trailing zeros cut as Go's RFC3339Nano does.
@@ -186,6 +224,145 @@ function jstr(s) {
 }' docker="$out/docker.log" kubectl="$out/kubectl.log" \
     parts="$out/docker-split.log" "$tmp/timed"
 
+# The hosting platforms, from the same lines and times.
+awk -F '\t' '
+function days2civil(z,    era, doe, yoe, doy, mp, d, m, y) {
+	z += 719468
+	era = int(z / 146097)
+	doe = z - era * 146097
+	yoe = int((doe - int(doe / 1460) + int(doe / 36524) - \
+	    int(doe / 146096)) / 365)
+	doy = doe - (365 * yoe + int(yoe / 4) - int(yoe / 100))
+	mp = int((5 * doy + 2) / 153)
+	d = doy - int((153 * mp + 2) / 5) + 1
+	m = mp < 10 ? mp + 3 : mp - 9
+	y = yoe + era * 400 + (m <= 2)
+	MON = m
+	DAY = d
+	return sprintf("%04d-%02d-%02d", y, m, d)
+}
+# The time of us microseconds as YYYY-MM-DDTHH:MM:SS, then digits of
+# fraction (0: none), as "f" more nanoseconds n (RFC 3339 nano) or not.
+function clock(us,    s) {
+	s = int(us / 1000000)
+	SEC = s
+	return sprintf("%sT%02d:%02d:%02d", days2civil(int(s / 86400)),
+	    int(s % 86400 / 3600), int(s % 3600 / 60), s % 60)
+}
+function frac(us, digits,    f) {
+	f = sprintf("%06d", us - int(us / 1000000) * 1000000)
+	return "." substr(f, 1, digits)
+}
+function nano(us, n,    f) {
+	f = sprintf("%06d%03d", us - int(us / 1000000) * 1000000, n % 1000)
+	sub(/0+$/, "", f)
+	return clock(us) (f == "" ? "" : "." f) "Z"
+}
+# JSON string text; Go (flyctl, logcli) also escapes <, > and &.
+function jstr(s, go) {
+	gsub(/\\/, "&&", s)
+	gsub(/"/, "\\\"", s)
+	if (go) {
+		gsub(/</, "\\u003c", s)
+		gsub(/>/, "\\u003e", s)
+		gsub(/&/, "\\u0026", s)
+	}
+	gsub(/\t/, "\\t", s)
+	gsub(/\r/, "\\r", s)
+	gsub(/\033/, "\\u001b", s)
+	return s
+}
+BEGIN {
+	esc = sprintf("%c", 27)
+	split("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec", mon, " ")
+	inst = "683d4b3c2e1f98"
+}
+NR == 1 { print "[" >gcloud }
+{
+	us = $1
+	msg = substr($0, length($1) + 2)
+	n = NR * 7919 + 123
+	err = msg ~ /\] \[(WARN|ERROR)\] /
+	stream = err ? "stderr" : "stdout"
+	ms = clock(us) frac(us, 3)
+
+	printf "%s app[%s] iad [info] %s\n", ms, inst, msg >fly
+	printf "%sZ 3d8d9e3b iad [info] %s\n", clock(us), msg >flyold
+	printf "%s[2m%s%s[0m app[%s] %s[32miad%s[0m [%s[34minfo%s[0m] %s\n", \
+	    esc, ms, esc, inst, esc, esc, esc, esc, msg >flycolor
+	printf "{\n    \"instance\": \"%s\",\n    \"level\": \"info\",\n" \
+	    "    \"message\": \"%s\",\n    \"region\": \"iad\",\n" \
+	    "    \"timestamp\": \"%sZ\",\n    \"meta\": {\n" \
+	    "        \"Instance\": \"%s\",\n        \"Region\": \"iad\",\n" \
+	    "        \"Event\": {\n            \"Provider\": \"app\"\n" \
+	    "        }\n    }\n}\n", inst, jstr(msg, 1), ms, inst >flyjson
+	printf "{\"event\":{\"provider\":\"app\"},\"fly\":{\"app\":{" \
+	    "\"instance\":\"%s\",\"name\":\"relay\"},\"region\":\"iad\"}," \
+	    "\"host\":\"a1f3\"," \
+	    "\"log\":{\"level\":\"info\"},\"message\":\"%s\",\"timestamp\":" \
+	    "\"%s\"}\n", inst, jstr(msg, 0), nano(us, n) >vector
+	printf "%s%s+00:00 app[web.1]: %s\n", clock(us), frac(us, 6), \
+	    msg >heroku
+	printf "%s%s+00:00 relay/relay/0f3c9a2b4e5d4f6a8b7c9d0e1f2a3b4c %s\n", \
+	    clock(us), frac(us, 6), msg >cloudwatch
+	rest = msg
+	while (length(rest) > 200) {
+		printf "%s %s P %s\n", nano(us, n), stream, \
+		    substr(rest, 1, 200) >cri
+		rest = substr(rest, 201)
+	}
+	printf "%s %s F %s\n", nano(us, n), stream, rest >cri
+	printf "[pod/relay-7d9f8c6b5-x2k4q/relay] %s %s\n", nano(us, n), \
+	    msg >kprefix
+	printf "relay-1  | %s\n", msg >compose
+	printf "%s[36mrelay-1  |%s[0m %s %s\n", esc, esc, nano(us, n), \
+	    msg >composecolor
+	printf "0|relay    | %s\n", msg >pm2
+	printf "0|relay    | %s: %s\n", clock(us), msg >pm2time
+	printf "<%d>1 %sZ relay-host-1 relay 4242 - %s%s\n", err ? 131 : 134, \
+	    ms, NR % 3 ? "- " : "[meta sequenceId=\"" NR "\"] \357\273\277", \
+	    msg >syslog5424
+	clock(us)
+	printf "<%d>%s %2d %s relay-host-1 relay[4242]: %s\n", \
+	    err ? 131 : 134, mon[MON], DAY, substr(clock(us), 12), \
+	    msg >syslog3164
+	printf "{\"time\": \"%s\", \"stream\": \"%s\", \"log\": \"%s\\n\"}\n", \
+	    nano(us, n), stream, jstr(msg, 1) >dspaces
+	printf "{\"labels\":{\"app\":\"relay\",\"instance\":\"%s\"},\"line\":" \
+	    "\"%s\",\"timestamp\":\"%s\"}\n", inst, jstr(msg, 1), \
+	    nano(us, n) >loki
+	clock(us)
+	printf "{\"date\":%d%s,\"log\":\"%s\"}\n", SEC, frac(us, 6), \
+	    jstr(msg, 0) >fluentbit
+	printf "%s  {\n    \"insertId\": \"%08x\",\n", gcloud_sep, n >gcloud
+	if (NR % 5 == 0)
+		printf "    \"jsonPayload\": {\n      \"message\": \"%s\"\n" \
+		    "    },\n", jstr(msg, 0) >gcloud
+	printf "    \"logName\": \"projects/relay-prod/logs/" \
+	    "run.googleapis.com%%2F%s\",\n", stream >gcloud
+	printf "    \"receiveTimestamp\": \"%s\",\n", \
+	    nano(us + 41000, n) >gcloud
+	printf "    \"resource\": {\n      \"labels\": {\n" \
+	    "        \"location\": \"us-east1\",\n" \
+	    "        \"service_name\": \"relay\"\n      },\n" \
+	    "      \"type\": \"cloud_run_revision\"\n    },\n" >gcloud
+	if (NR % 5 != 0)
+		printf "    \"textPayload\": \"%s\",\n", jstr(msg, 0) >gcloud
+	printf "    \"timestamp\": \"%s\"\n  }", nano(us, n) >gcloud
+	gcloud_sep = ",\n"
+}
+END { print "\n]" >gcloud }' \
+    fly="$out/fly.log" flyold="$out/fly-old.log" \
+    flycolor="$out/fly-color.log" flyjson="$out/fly-json.log" \
+    vector="$out/vector.log" heroku="$out/heroku.log" \
+    cloudwatch="$out/cloudwatch.log" cri="$out/cri.log" \
+    kprefix="$out/kubectl-prefix.log" compose="$out/compose.log" \
+    composecolor="$out/compose-color.log" pm2="$out/pm2.log" \
+    pm2time="$out/pm2-time.log" syslog5424="$out/syslog-5424.log" \
+    syslog3164="$out/syslog-3164.log" dspaces="$out/docker-spaces.log" \
+    loki="$out/loki.log" fluentbit="$out/fluentbit.log" \
+    gcloud="$out/gcloud.log" "$tmp/timed"
+
 sed '$d' "$out/journal-export.log" >"$out/journal-export-cut.log"
 
 awk -v dir="$out" '
@@ -203,5 +380,21 @@ BEGIN {
 		k++
 	}
 }' >"$out/mixed.log"
+
+awk -v dir="$out" '
+BEGIN {
+	n = split("fly heroku cloudwatch kubectl-prefix compose pm2 " \
+	    "syslog-5424 syslog-3164 vector loki fluentbit docker-spaces " \
+	    "fly-old fly-color compose-color pm2-time relay", src, " ")
+	for (;;) {
+		for (i = 1; i <= n; i++) {
+			if ((getline l <(dir "/" src[i] ".log")) <= 0)
+				exit
+			if (i == k % n + 1)
+				print l
+		}
+		k++
+	}
+}' >"$out/mixed-platforms.log"
 
 wc -l "$out"/*.log

@@ -1,5 +1,6 @@
 -- id: api_key_missing
 -- severity: error
+-- side: config
 -- title: The relay has no Gemini API key
 -- description: "FATAL: Gemini API key not configured" (a session could not
 --   start) or "Failed to resolve Gemini API key" (at start-up): the relay's

@@ -1,5 +1,6 @@
 -- id: audio_not_sent
 -- severity: error
+-- side: relay
 -- title: Audio or frames the relay failed to send to the Live API
 -- description: "Failed to send audio to Live API", "Failed to send realtime
 --   input" and "sendRealtimeInput (method) not available on session": the

@@ -1,5 +1,6 @@
 -- id: client_left
 -- severity: info
+-- side: browser
 -- title: The browser left before the session was ready
 -- description: "Client socket closed before session ready; closing Live
 --   session" or "Client socket not open when handleStart triggered": the

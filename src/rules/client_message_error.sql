@@ -1,5 +1,6 @@
 -- id: client_message_error
 -- severity: warning
+-- side: browser
 -- title: Messages from the browser the relay could not use
 -- description: "Failed to parse websocket message payload", "Unknown
 --   message type", "Error processing message", empty chunks or payloads, a

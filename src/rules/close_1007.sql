@@ -1,15 +1,19 @@
 -- id: close_1007
 -- severity: error
+-- side: config
 -- title: Live API session closed with 1007 (invalid argument)
 -- description: The Live API closed the session with code 1007, "Request
 --   contains an invalid argument.": it rejected the session setup. Usually an
 --   unsupported config field, tool declaration (functionDeclarations) or
 --   model option, or text sent through the realtime-input channel.
--- next: Diff the config sent at connect (the start payload and the connect
---   call's configKeys) against the last config that worked; remove one
---   suspect at a time (functionDeclarations, transcription objects,
---   generationConfig or top-level temperature); check that the relay was
---   restarted with the new config; check the Live API docs for the model.
+-- next: Set the 1007 sessions against those that did not fail (the
+--   diagnosis): when their config is the same, look at what the client sent
+--   during the session (text or untyped chunks through the realtime
+--   channel, audio over the rate limit); else remove the config's
+--   differences one at a time (functionDeclarations, transcription objects,
+--   generationConfig or top-level temperature), check that the relay was
+--   restarted with the new config, and check the Live API docs for the
+--   model.
 WITH closes AS (
     SELECT c.id,
            c.conn,

@@ -1,5 +1,6 @@
 -- id: close_abnormal
 -- severity: error
+-- side: google
 -- title: Live API session closed abnormally
 -- description: A Live API close with a code other than 1000, 1001, 1005
 --   (normal ends) and 1007 (which close_1007 explains): 1006 abnormal, 1008

@@ -1,5 +1,6 @@
 -- id: config_warning
 -- severity: warning
+-- side: config
 -- title: The relay changed the Live API config it built
 -- description: The config builder's warnings ("[config-builder] Invalid
 --   function name format", "Function name too long", "No valid function

@@ -1,5 +1,6 @@
 -- id: connect_failed
 -- severity: error
+-- side: google
 -- title: Live API connection failed
 -- description: The relay could not start the Live API session. It logs
 --   "Live API connection failed" (with errorMessage) and then "Failed to
@@ -95,6 +96,10 @@ SELECT e.conn AS connection_id,
                   ELSE '.' END AS summary,
        e.first_id AS anchor_event,
        NULL AS cause_event,
+       CASE WHEN e.code LIKE 'API_KEY%' THEN 'config'
+            WHEN e.code = 'CONNECTION_TIMEOUT' OR t.id IS NOT NULL
+                THEN 'network'
+            ELSE 'google' END AS side,
        trim(coalesce(t.id || ' ', '') || e.first_id
             || CASE WHEN e.last_id <> e.first_id
                     THEN ' ' || e.last_id ELSE '' END) AS evidence

@@ -1,5 +1,6 @@
 -- id: connect_timeout
 -- severity: error
+-- side: network
 -- title: Live API connect timed out
 -- description: "Live API connection timeout after 30s" that the relay
 --   followed at once with "Live API connection failed" (both ERROR, so in

@@ -1,5 +1,6 @@
 -- id: frames_without_session
 -- severity: warning
+-- side: browser
 -- title: Frames rejected: the relay had no Live API session
 -- description: "... received but no active session" and its family for a
 --   connection with no close of its Live API session before them: the

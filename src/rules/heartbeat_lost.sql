@@ -1,5 +1,6 @@
 -- id: heartbeat_lost
 -- severity: warning
+-- side: browser
 -- title: The relay ended a call: no heartbeat from the browser
 -- description: "No heartbeat for 60s. Terminating socket": the browser sent
 --   no heartbeat for a minute, so the relay terminated its socket; the

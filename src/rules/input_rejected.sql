@@ -1,5 +1,6 @@
 -- id: input_rejected
 -- severity: warning
+-- side: browser
 -- title: Chunks the relay refused to pass on (text or no MIME type)
 -- description: "REALTIME_INPUT: Rejecting text chunk", "... Rejecting
 --   unsupported mimeType" and "REALTIME_INPUT chunk missing mimeType": the

@@ -1,5 +1,6 @@
 -- id: live_api_error
 -- severity: error
+-- side: google
 -- title: Live API error without a close
 -- description: "Live API error" (the Live API session's onerror) with no
 --   close of the session in the 10 s after it: an error on Google's side or

@@ -1,5 +1,6 @@
 -- id: origin_rejected
 -- severity: warning
+-- side: config
 -- title: Browsers refused for their origin
 -- description: "Rejected connection from unauthorized origin": the relay
 --   refused a WebSocket because its Origin header is not in the allowed

@@ -1,5 +1,6 @@
 -- id: post_close_race
 -- severity: warning
+-- side: browser
 -- title: Frames arrived after the Live API session had closed
 -- description: After the Live API session closed, the browser still
 --   believed it was ready and kept sending; the relay rejected each frame

@@ -1,5 +1,6 @@
 -- id: process_fault
 -- severity: error
+-- side: relay
 -- title: The relay's process hit an error of its own
 -- description: UNCAUGHT_EXCEPTION, UNHANDLED_REJECTION, "Server error",
 --   "Failed to start server", "Port N is already in use" and "Live message

@@ -1,5 +1,6 @@
 -- id: rate_limit_burst
 -- severity: warning
+-- side: browser
 -- title: Messages rejected by the relay's rate limiter
 -- description: One connection's "Rate limit exceeded for ..." warnings,
 --   grouped by the relay's bucket and into bursts (a gap over

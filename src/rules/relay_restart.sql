@@ -1,5 +1,6 @@
 -- id: relay_restart
 -- severity: error
+-- side: relay
 -- title: The relay restarted while a session was open
 -- description: The relay's start lines ("WebSocket server listening" and
 --   the like) after a connection's lines, with no end of that connection

@@ -1,5 +1,6 @@
 -- id: send_dropped
 -- severity: warning
+-- side: network
 -- title: Messages to browsers the relay dropped
 -- description: "safeSend: Buffer full, dropping message", "safeSend error"
 --   and "safeSendPriority error": the relay could not write to a browser's

@@ -1,5 +1,6 @@
 -- id: sent_before_ready
 -- severity: warning
+-- side: browser
 -- title: Audio or messages sent before the session was ready
 -- description: "USER_AUDIO received before session ready" and its family
 --   (REALTIME_INPUT, CONTEXT_UPDATE, TOOL_RESULT): the browser sent before

@@ -1,5 +1,6 @@
 -- id: session_time_limit
 -- severity: info
+-- side: google
 -- title: Google ended a long session (its time limit)
 -- description: A Live API close with 1000 or 1005 more than 9.5 minutes
 --   after the session opened: the Live API ends sessions at its time limit

@@ -1,5 +1,6 @@
 -- id: side_failure
 -- severity: info
+-- side: relay
 -- title: A non-fatal failure beside the voice session
 -- description: The relay's own "non-fatal" failures: loading or persisting
 --   context, transcripts and conversation history, orchestrator syncs,

@@ -1,5 +1,6 @@
 -- id: stale_timeout
 -- severity: info
+-- side: relay
 -- title: Stale 30 s connect timer (not a failure)
 -- description: "Live API connection timeout after 30s" that is not a
 --   failed connect: the relay starts the timer at every connect call and

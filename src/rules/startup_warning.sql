@@ -1,5 +1,6 @@
 -- id: startup_warning
 -- severity: warning
+-- side: config
 -- title: A problem with the relay's configuration
 -- description: "SSL certificates not found", "GEMINI_LIVE_MODEL is not an
 --   audio-capable model; falling back to DEFAULT_VOICE", "Failed to

@@ -1,5 +1,6 @@
 -- id: state_missing
 -- severity: error
+-- side: relay
 -- title: The relay lost a connection's state (a relay bug)
 -- description: "CRITICAL: ConnectionState missing ..." (and the
 --   "ConnectionState missing ..." warnings of older relays): the relay had

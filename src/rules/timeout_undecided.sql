@@ -1,5 +1,6 @@
 -- id: timeout_undecided
 -- severity: info
+-- side: relay
 -- title: 30 s connect timer at the end of the log (cannot tell)
 -- description: "Live API connection timeout after 30s" with nothing in the
 --   log to say whether the connect timed out: no sign before it that the

@@ -1,5 +1,6 @@
 -- id: tool_failed
 -- severity: warning
+-- side: relay
 -- title: A tool call failed
 -- description: "Tool execution failed: NAME", "Tool validation failed:
 --   NAME", "Failed to send tool results", "Failed to forward tool responses

@@ -1,5 +1,6 @@
 -- id: ws_error
 -- severity: warning
+-- side: network
 -- title: The browser's socket failed
 -- description: "WebSocket error" on the browser's connection to the relay:
 --   a network drop, a proxy cutting the connection, or a bad frame.

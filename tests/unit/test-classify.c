@@ -78,7 +78,8 @@ test_fixed(void)
 	    K_NO_SESSION);
 	CHECK(kind("Live API connection timeout after 30s") == K_TIMEOUT);
 	CHECK(kind("Marked session as ready during setup_complete") ==
-	    K_READY);
+	    K_SETUP_COMPLETE);
+	CHECK(kind("Marked session as ready") == K_READY);
 	/* precedence: an earlier row wins, whatever its kind of match */
 	CHECK(kind("Handling REALTIME_INPUT message not in activeSessions "
 	    "yet") == K_FRAME);

@@ -105,6 +105,64 @@ test_not_events(void)
 	CHECK(parse("\033[2J\033[H") == PARSE_BLANK);
 }
 
+/* The relay's line behind whatever a platform printed in front of it. */
+static void
+test_any_prefix(void)
+{
+	static const char	*prefixes[] = {
+		"2025-12-10T11:08:10.720 app[683d4b3c2e1f98] iad [info] ",
+		"2025-12-10T11:08:10Z 3d8d9e3b iad [info] ",
+		"\033[2m2025-12-10T11:08:10.720\033[0m app[683d4b3c2e1f98] "
+		    "\033[32miad\033[0m [\033[34minfo\033[0m] ",
+		"2025-12-10T11:08:10.720000+00:00 app[web.1]: ",
+		"2025-12-10T11:08:10.720123456Z stdout F ",
+		"[pod/relay-7d9f8-x2k4q/relay] 2025-12-10T11:08:10.7201Z ",
+		"relay-1  | ",
+		"0|relay    | 2025-12-10T11:08:10: ",
+		"<134>1 2025-12-10T11:08:10.720Z relay-host-1 relay 4242 - - ",
+		"<134>Dec 10 11:08:10 relay-host-1 relay[4242]: ",
+		"2025-12-10T11:08:10.720123456Z {app=\"relay\", pod=\"x\"} ",
+	};
+	char	line[512];
+	size_t	i;
+
+	for (i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
+		snprintf(line, sizeof line, "%s[2025-12-10T11:08:10.720Z] "
+		    "[ERROR] Live API session closed {\"connectionId\":\"abc\","
+		    "\"code\":1007}", prefixes[i]);
+		CHECK(parse(line) == PARSE_EVENT);
+		if (r.level != LEVEL_ERROR)
+			fprintf(stderr, "prefix %zu\n", i);
+		CHECK(r.level == LEVEL_ERROR);
+		CHECK(r.kind == K_CLOSED);
+		CHECK(r.ts == 1765364890720LL);
+		CHECK(r.proc == NULL);
+		CHECK_STR(r.msg, r.msg_len, "Live API session closed");
+		CHECK_STR(r.conn, r.conn_len, "abc");
+		CHECK(r.close_code == 1007);
+	}
+
+	/* fly's own level is not the relay's: this line has none */
+	CHECK(parse("2025-12-10T11:08:10.720 app[683d4b3c2e1f98] iad [info] "
+	    "Listening on 0.0.0.0:8080") == PARSE_NOMATCH);
+	/* a pasted shape behind a prefix: the prefix's time stays */
+	CHECK(parse("2025-12-10T11:08:10.720123456Z stdout F [WARN] Rate "
+	    "limit exceeded for REALTIME_INPUT {\"connectionId\":\"abc\"}") ==
+	    PARSE_EVENT);
+	CHECK(r.level == LEVEL_WARN && r.kind == K_RATE_LIMIT);
+	CHECK(r.ts == 1765364890720LL);
+	/* a level alone after a prefix: only for the relay's own messages */
+	CHECK(parse("[frontend] [vite] [ERROR] failed to load config") ==
+	    PARSE_NOMATCH);
+	/* the relay's broken time is not a prefix: no level, no kind */
+	(void)parse("[10000-01-01T00:00:00.000Z] [WARN] Rate limit exceeded "
+	    "for REALTIME_INPUT {\"connectionId\":\"abc\"}");
+	CHECK(r.level == LEVEL_NONE && r.ts == TS_NONE);
+	/* nor is anything inside the JSON tail */
+	CHECK(parse("npm notice {\"x\":\"[2025-12-10T11:08:10.720Z] [ERROR] "
+	    "Live API session closed\"}") == PARSE_NOMATCH);
+}
+
 static void
 test_json_tail(void)
 {
@@ -197,6 +255,7 @@ main(void)
 	TEST(test_pasted_excerpts);
 	TEST(test_uuid_in_message);
 	TEST(test_not_events);
+	TEST(test_any_prefix);
 	TEST(test_json_tail);
 	TEST(test_json_timestamp);
 	TEST(test_classify);
