@@ -78,7 +78,7 @@ static const struct {
 	/* a session's life */
 	ROW("Client connected", M_PREFIX, K_CLIENT_CONNECTED),
 	ROW("Handling start message", M_PREFIX, K_START),
-	ROW("handleStart called", M_PREFIX, K_START),
+	ROW("handleStart called", M_PREFIX, K_START_PAYLOAD),
 	ROW("Connecting to Live API with model", M_PREFIX, K_CONNECT_MODEL),
 	ROW("Calling ai.live.connect()", M_PREFIX, K_CONNECT_CALL),
 	ROW("Live API session opened", M_PREFIX, K_OPENED),
@@ -331,14 +331,15 @@ classify_store_kinds(sqlite3 *db, char **cause)
 	    " live TEXT NOT NULL, relay INTEGER NOT NULL,"
 	    " attributable INTEGER NOT NULL,"
 	    " label TEXT, fields TEXT, strong INTEGER NOT NULL,"
-	    " show_code INTEGER NOT NULL, paired INTEGER NOT NULL);"
+	    " show_code INTEGER NOT NULL, paired INTEGER NOT NULL,"
+	    " diag INTEGER NOT NULL);"
 	    /* or SQLite builds an automatic index per look-up by fact */
 	    "CREATE INDEX IF NOT EXISTS temp.kinds_fact ON kinds (fact);"
 	    "CREATE INDEX IF NOT EXISTS temp.kinds_live ON kinds (live);"
 	    "DELETE FROM temp.kinds", NULL, NULL, &err) != SQLITE_OK)
 		goto out;
 	if (sqlite3_prepare_v2(db, "INSERT INTO temp.kinds VALUES (?1, ?2,"
-	    " ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)", -1, &st, NULL) != SQLITE_OK)
+	    " ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)", -1, &st, NULL) != SQLITE_OK)
 		goto out;
 	for (i = 0; i < K__COUNT; i++) {
 		k = &classify_kinds[i];
@@ -356,6 +357,7 @@ classify_store_kinds(sqlite3 *db, char **cause)
 		sqlite3_bind_int(st, 9, (k->flags & KF_STRONG) != 0);
 		sqlite3_bind_int(st, 10, (k->flags & KF_CODE) != 0);
 		sqlite3_bind_int(st, 11, (k->flags & KF_PAIRED) != 0);
+		sqlite3_bind_int(st, 12, (k->flags & KF_DIAG) != 0);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			goto out;
 		sqlite3_reset(st);

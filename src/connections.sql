@@ -39,6 +39,20 @@ WHERE conn IS NULL
   AND (SELECT count(*) FROM spans AS s
        WHERE events.id BETWEEN s.lo AND s.hi) = 1;
 
+-- The first line of each kind the diagnosis reads, per connection: the ids
+-- from the index, then the rows in id order, so that the lines of one
+-- connection's start, side by side in the log, cost one page.
+DELETE FROM session_lines;
+INSERT INTO session_lines (conn, kind, id, json)
+SELECT e.conn, e.kind, e.id, e.json
+FROM (SELECT min(id) AS id
+      FROM ev
+      WHERE kind IN (SELECT kind FROM kinds WHERE diag)
+        AND conn IS NOT NULL
+      GROUP BY conn, kind
+      ORDER BY 1) AS f
+JOIN events AS e ON e.id = f.id;
+
 -- One row per connection, from the events in the window.
 DELETE FROM connections;
 INSERT INTO connections (conn, first_id, last_id, first_ts, last_ts, events,

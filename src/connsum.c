@@ -24,8 +24,18 @@
 #define CONNSUM_BUCKETS	4096
 #define CONNSUM_MAX	65536	/* past this many, memory says SQL */
 
+/* The first line of a kind the diagnosis reads (KF_DIAG): session_lines. */
+struct conn_line {
+	struct conn_line *next;
+	int		 kind;
+	int64_t		 id;
+	char		*json;		/* NULL when the line had none */
+	size_t		 json_len;
+};
+
 struct conn_sum {
 	struct conn_sum	*next;
+	struct conn_line *lines;
 	uint32_t	 hash;
 	char		*conn;
 	size_t		 conn_len;
@@ -65,6 +75,10 @@ static const char connsum_live_sql[] =
 	"  WHERE kind IN (SELECT kind FROM kinds WHERE live = 'if_ready')"
 	"  AND json_extract(json, '$.isSessionReady') = 1)";
 
+static const char connsum_line_sql[] =
+	"INSERT INTO session_lines (conn, kind, id, json) VALUES (?1, ?2, ?3,"
+	" ?4)";
+
 static const char connsum_insert_sql[] =
 	"INSERT INTO connections (conn, first_id, last_id, first_ts, last_ts,"
 	" events, host, connected_ts, start_ts, connect_call_ts, opened_ts,"
@@ -83,11 +97,17 @@ static void
 connsum_clear(struct connsum *cs)
 {
 	struct conn_sum	*c, *next;
+	struct conn_line *l, *lnext;
 	size_t		 i;
 
 	for (i = 0; i < CONNSUM_BUCKETS; i++) {
 		for (c = cs->bucket[i]; c != NULL; c = next) {
 			next = c->next;
+			for (l = c->lines; l != NULL; l = lnext) {
+				lnext = l->next;
+				free(l->json);
+				free(l);
+			}
 			free(c->conn);
 			free(c->host);
 			free(c);
@@ -178,6 +198,63 @@ connsum_textcmp(const char *a, size_t alen, const char *b, size_t blen)
 }
 
 /*
+ * Keep the line as its connection's first of its kind, unless one with a
+ * smaller id is kept: a run's row is stored when the run ends, under the
+ * id of its first line, so rows do not come in id order.
+ */
+static void
+connsum_line(struct conn_sum *c, int64_t id, const struct log_record *r)
+{
+	struct conn_line	*l;
+
+	for (l = c->lines; l != NULL && l->kind != r->kind; l = l->next)
+		;
+	if (l == NULL) {
+		l = xcalloc(1, sizeof *l);
+		l->kind = r->kind;
+		l->next = c->lines;
+		c->lines = l;
+	} else if (l->id <= id)
+		return;
+	l->id = id;
+	free(l->json);
+	l->json = r->json_ok == 1 ? xstrndup(r->json, r->json_len) : NULL;
+	l->json_len = r->json_ok == 1 ? r->json_len : 0;
+}
+
+/* session_lines from the lines kept, as src/connections.sql fills it. */
+static int
+connsum_store_lines(struct conn_sum *const *all, size_t n, sqlite3 *db)
+{
+	struct conn_line	*l;
+	sqlite3_stmt		*st = NULL;
+	size_t			 i;
+	int			 rc = -1;
+
+	if (sqlite3_exec(db, "DELETE FROM session_lines", NULL, NULL,
+	    NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, connsum_line_sql, -1, &st, NULL) !=
+	    SQLITE_OK)
+		goto out;
+	for (i = 0; i < n; i++) {
+		for (l = all[i]->lines; l != NULL; l = l->next) {
+			store_bind_text(st, 1, all[i]->conn, all[i]->conn_len);
+			sqlite3_bind_text(st, 2, classify_kind_name(l->kind), -1,
+			    SQLITE_STATIC);
+			sqlite3_bind_int64(st, 3, l->id);
+			store_bind_text(st, 4, l->json, l->json_len);
+			if (sqlite3_step(st) != SQLITE_DONE)
+				goto out;
+			sqlite3_reset(st);
+		}
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/*
  * One events row with id, as stored: count lines (a run's, see runs.c),
  * the last at last_ts (coalesce(last_ts, ts) of the row).
  */
@@ -219,6 +296,8 @@ connsum_event(struct connsum *cs, int64_t id, const struct log_record *r,
 	k = classify_kind(r->kind);
 	if (k->live == LIVE_YES || k->live == LIVE_SENDING)
 		c->live_seen = 1;
+	if (k->flags & KF_DIAG)
+		connsum_line(c, id, r);
 	switch (k->fact) {
 	case FACT_CONNECTED:
 		connsum_min(&c->connected_ts, r->ts);
@@ -320,6 +399,8 @@ connsum_store(struct connsum *cs, sqlite3 *db, char **cause)
 		sqlite3_reset(st);
 	}
 	if (sqlite3_exec(db, connsum_live_sql, NULL, NULL, NULL) != SQLITE_OK)
+		goto out;
+	if (connsum_store_lines(all, n, db) != 0)
 		goto out;
 	rc = 0;
 out:

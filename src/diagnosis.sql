@@ -26,6 +26,23 @@ LEFT JOIN findings AS f
                   ORDER BY g.first_ts, g.id
                   LIMIT 1);
 
+-- The sessions the diagnosis compares: every failed and every healthy one
+-- up to DIAG_SAMPLE (500) of each, evenly spread over the window beyond
+-- that, so that its cost stays bounded on a day of logs while its shares
+-- stay those of the whole.
+CREATE TEMP TABLE IF NOT EXISTS diag_sessions (conn TEXT PRIMARY KEY);
+DELETE FROM diag_sessions;
+INSERT INTO diag_sessions
+SELECT conn
+FROM (SELECT s.conn,
+             row_number() OVER (PARTITION BY s.root_cause IS NULL
+                                ORDER BY c.first_id) AS n,
+             count(*) OVER (PARTITION BY s.root_cause IS NULL) AS total
+      FROM session_causes AS s
+      JOIN connections AS c ON c.conn = s.conn)
+WHERE total <= 500
+   OR (n - 1) * 500 / total <> n * 500 / total;
+
 -- Every attribute of every connection, one row per (attribute, value); a
 -- connection has no row for an attribute its lines do not give (a
 -- production log has no connect call, so no model).  Each row is a
@@ -38,49 +55,56 @@ CREATE TEMP TABLE IF NOT EXISTS session_attrs (
 ) WITHOUT ROWID;
 DELETE FROM session_attrs;
 
--- Each line is read once: the rows of a 1M-line log are spread over its
--- pages, and a look-up per attribute read the same rows again.
+-- The lines' JSON comes from session_lines, each connection's first line
+-- of each kind the diagnosis reads (schema.sql): the same lines read from
+-- events were spread over every page of a large log.  One json_each over
+-- a line gives every field from one parse.
 -- the connect: the model, each key of the config it sent, the whole list
 -- (so that "the same config" can be said)
 WITH calls AS MATERIALIZED (
-    SELECT e.conn, e.fact, e.json
-    FROM evk AS e
-    WHERE e.fact IN ('connecting', 'connect_call')
-      AND e.conn IS NOT NULL
+    SELECT l.conn, l.kind, j.key, j.value, j.type
+    FROM session_lines AS l, json_each(l.json) AS j
+    WHERE l.kind IN ('connect_model', 'connect_call')
+      AND l.conn IN (SELECT conn FROM diag_sessions)
+      AND j.key IN ('model', 'configKeys')
 )
 INSERT OR IGNORE INTO session_attrs
-SELECT conn, 'model', json_extract(json, '$.model')
+SELECT conn, 'model', value
 FROM calls
-WHERE json_extract(json, '$.model') IS NOT NULL
+WHERE key = 'model'
+  AND value IS NOT NULL
 UNION ALL
-SELECT c.conn, 'config_key', j.value
-FROM calls AS c, json_each(c.json, '$.configKeys') AS j
-WHERE c.fact = 'connect_call'
-  AND json_type(c.json, '$.configKeys') = 'array'
+SELECT c.conn, 'config_key', k.value
+FROM calls AS c, json_each(c.value) AS k
+WHERE c.key = 'configKeys'
+  AND c.kind = 'connect_call'
+  AND c.type = 'array'
 UNION ALL
-SELECT c.conn, 'config_keys',
-       (SELECT group_concat(value, ',')
-        FROM (SELECT j.value FROM json_each(c.json, '$.configKeys') AS j
-              ORDER BY j.value))
-FROM calls AS c
-WHERE c.fact = 'connect_call'
-  AND json_type(c.json, '$.configKeys') = 'array';
+-- the relay prints Object.keys of the config it built: one config, one
+-- order
+SELECT conn, 'config_keys', replace(replace(replace(value, '"', ''), '[', ''),
+                                     ']', '')
+FROM calls
+WHERE key = 'configKeys'
+  AND kind = 'connect_call'
+  AND type = 'array';
 
 -- the start payload (JSON text inside the JSON), each top-level field;
 -- long text (a system instruction) is cut
 INSERT OR IGNORE INTO session_attrs
-SELECT e.conn, 'payload.' || j.key,
-       CASE WHEN j.type IN ('true', 'false', 'null') THEN j.type
-            WHEN j.type IN ('object', 'array') THEN j.type
-            WHEN length(j.value) > 40
-                THEN substr(j.value, 1, 37) || '...'
-            ELSE j.value END
-FROM evk AS e,
-     json_each(CASE WHEN json_valid(json_extract(e.json, '$.payload'))
-                    THEN json_extract(e.json, '$.payload') END) AS j
-WHERE e.fact = 'start'
-  AND e.conn IS NOT NULL
-  AND json_type(e.json, '$.payload') = 'text';
+SELECT l.conn, 'payload.' || p.key,
+       CASE WHEN p.type IN ('true', 'false', 'null') THEN p.type
+            WHEN p.type IN ('object', 'array') THEN p.type
+            WHEN length(p.value) > 40
+                THEN substr(p.value, 1, 37) || '...'
+            ELSE p.value END
+FROM session_lines AS l,
+     json_each(l.json) AS j,
+     json_each(CASE WHEN json_valid(j.value) THEN j.value END) AS p
+WHERE l.kind = 'start_payload'
+  AND l.conn IN (SELECT conn FROM diag_sessions)
+  AND j.key = 'payload'
+  AND j.type = 'text';
 
 -- the client's audio rate, in bands around the relay's limit of 200
 -- chunks a second: over it when the relay's audio limiter rejected some,
@@ -103,26 +127,18 @@ SELECT c.conn,
             ELSE 'under 25/s' END
 FROM connections AS c
 WHERE c.frames >= 10
-  AND c.frames_first_ts IS NOT NULL;
+  AND c.frames_first_ts IS NOT NULL
+  AND c.conn IN (SELECT conn FROM diag_sessions);
 
--- the MIME types it sent: what the relay refused or rate-limited, and the
--- first audio and image chunk it sent on of each connection (a run of them
--- is one row, and one is enough for the type)
+-- the MIME types it sent: of the first chunk it sent on, had rejected for
+-- its type or had rate-limited
 INSERT OR IGNORE INTO session_attrs
-SELECT e.conn, 'mime', json_extract(e.json, '$.mimeType')
-FROM evk AS e
-WHERE e.kind IN ('rate_limit', 'input_rejected')
-  AND e.conn IS NOT NULL
-  AND json_extract(e.json, '$.mimeType') IS NOT NULL
-UNION ALL
-SELECT s.conn, 'mime', json_extract(e.json, '$.mimeType')
-FROM (SELECT conn, min(id) AS id
-      FROM ev
-      WHERE kind IN ('audio_sent', 'image_sent', 'audio_chunks')
-        AND conn IS NOT NULL
-      GROUP BY conn, kind) AS s
-JOIN events AS e ON e.id = s.id
-WHERE json_extract(e.json, '$.mimeType') IS NOT NULL;
+SELECT conn, 'mime', json_extract(json, '$.mimeType')
+FROM session_lines
+WHERE kind IN ('rate_limit', 'input_rejected', 'audio_sent', 'image_sent',
+               'audio_chunks')
+  AND conn IN (SELECT conn FROM diag_sessions)
+  AND json_extract(json, '$.mimeType') IS NOT NULL;
 
 -- rate-limited or not, and whether the Live API's setup completed, for
 -- every connection: index look-ups
@@ -131,7 +147,8 @@ SELECT c.conn, 'rate_limited',
        CASE WHEN EXISTS (SELECT 1 FROM ev AS e
                          WHERE e.kind = 'rate_limit' AND e.conn = c.conn)
             THEN 'yes' ELSE 'no' END
-FROM connections AS c;
+FROM connections AS c
+WHERE c.conn IN (SELECT conn FROM diag_sessions);
 
 INSERT OR IGNORE INTO session_attrs
 SELECT c.conn, 'setup_completed',
@@ -140,16 +157,20 @@ SELECT c.conn, 'setup_completed',
                            AND e.conn = c.conn)
             THEN 'yes' ELSE 'no' END
 FROM connections AS c
-WHERE (SELECT info_lines FROM window_levels);
+WHERE (SELECT info_lines FROM window_levels)
+  AND c.conn IN (SELECT conn FROM diag_sessions);
 
 -- where and when: the relay's host, the hour, the time since a restart
 INSERT OR IGNORE INTO session_attrs
-SELECT conn, 'host', host FROM connections WHERE host IS NOT NULL;
+SELECT conn, 'host', host FROM connections
+WHERE host IS NOT NULL
+  AND conn IN (SELECT conn FROM diag_sessions);
 
 INSERT OR IGNORE INTO session_attrs
 SELECT conn, 'hour', strftime('%H:00', first_ts / 1000, 'unixepoch')
 FROM connections
-WHERE first_ts IS NOT NULL;
+WHERE first_ts IS NOT NULL
+  AND conn IN (SELECT conn FROM diag_sessions);
 
 INSERT OR IGNORE INTO session_attrs
 SELECT c.conn, 'after_restart',
@@ -160,7 +181,8 @@ FROM connections AS c
 LEFT JOIN ev AS r ON r.id = (SELECT max(s.id) FROM ev AS s
                              WHERE s.kind = 'server_start'
                                AND s.id < c.first_id)
-WHERE EXISTS (SELECT 1 FROM ev WHERE kind = 'server_start');
+WHERE EXISTS (SELECT 1 FROM ev WHERE kind = 'server_start')
+  AND c.conn IN (SELECT conn FROM diag_sessions);
 
 -- The counts the diagnosis sets side by side, once for every failure mode:
 -- sessions with each value, and sessions whose lines give the attribute,

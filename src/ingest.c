@@ -61,6 +61,40 @@ ingest_free(struct ingest *ing)
 	free(ing);
 }
 
+/*
+ * Whether a line that is not an event looks like the relay's all the same:
+ * it names a level of the relay's or a connection id.  Many of them mean a
+ * wrapper this program cannot read, not lines of another program.
+ */
+static int
+ingest_looks_relay(const char *line, size_t len)
+{
+	static const char	*marks[] = { "[WARN]", "[ERROR]", "connectionId" };
+	size_t			 i;
+
+	for (i = 0; i < sizeof marks / sizeof marks[0]; i++)
+		if (memmem(line, len, marks[i], strlen(marks[i])) != NULL)
+			return 1;
+	return 0;
+}
+
+/* The first unparsed line of an input, cut, for the message that says so. */
+static void
+ingest_note_unparsed(struct input_stats *st, const char *line, size_t len)
+{
+	struct buf	b;
+
+	if (ingest_looks_relay(line, len))
+		st->looks_relay++;
+	if (st->first[0] != '\0')
+		return;
+	buf_init(&b);
+	text_sanitize(&b, line, len > 48 ? 48 : len);
+	snprintf(st->first, sizeof st->first, "%s%s", b.data != NULL ?
+	    b.data : "", len > 48 ? "..." : "");
+	buf_free(&b);
+}
+
 /* Why a line is not an event, in words for the report. */
 static const char *
 ingest_reason(const char *line, size_t len)
@@ -331,6 +365,7 @@ ingest_file(struct ingest *ing, struct store *s, const char *path,
 		lineno -= env.back;
 		if (fit != FORMATS_TEXT) {
 			st->unparsed++;
+			ingest_note_unparsed(st, line, len);
 			prev_event = 0;
 			if (ingest_sample(ing, h, lineno, &bad_taken,
 			    "does not fit the input format", line, len) != 0)
@@ -354,6 +389,7 @@ ingest_file(struct ingest *ing, struct store *s, const char *path,
 			/* FALLTHROUGH */
 		case PARSE_NOMATCH:
 			st->unparsed++;
+			ingest_note_unparsed(st, rec.text, rec.text_len);
 			prev_event = 0;
 			if (ingest_sample(ing, h, lineno, &bad_taken,
 			    ingest_reason(rec.text, rec.text_len), rec.text,

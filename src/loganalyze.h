@@ -222,6 +222,8 @@ enum kind_live {
 #define KF_PAIRED	0x20	/* two messages per occurrence: show one */
 #define KF_STRONG	0x40	/* in bold on the timeline */
 #define KF_CODE		0x80	/* the timeline shows its close code */
+#define KF_DIAG		0x100	/* the diagnosis reads its first line's JSON
+				   (session_lines) */
 
 /*
  * Every kind, once: its name in events.kind and the kinds table, its role,
@@ -237,10 +239,12 @@ enum kind_live {
 	    FACT_CONNECTED, LIVE_NO, 0, "browser connected", NULL) \
 	X(K_START, "start", ROLE_MILESTONE, FACT_START, LIVE_NO, KF_PAIRED, \
 	    "start requested", NULL) \
+	X(K_START_PAYLOAD, "start_payload", ROLE_MILESTONE, FACT_START, \
+	    LIVE_NO, KF_DIAG, NULL, NULL) \
 	X(K_CONNECT_MODEL, "connect_model", ROLE_MILESTONE, FACT_CONNECTING, \
-	    LIVE_NO, 0, "connecting to the Live API", NULL) \
+	    LIVE_NO, KF_DIAG, "connecting to the Live API", NULL) \
 	X(K_CONNECT_CALL, "connect_call", ROLE_MILESTONE, FACT_CONNECT_CALL, \
-	    LIVE_NO, 0, "connect call (the 30 s timer starts)", NULL) \
+	    LIVE_NO, KF_DIAG, "connect call (the 30 s timer starts)", NULL) \
 	X(K_OPENED, "opened", ROLE_MILESTONE, FACT_OPENED, LIVE_YES, 0, \
 	    "Live API socket opened", NULL) \
 	X(K_CONNECT_DONE, "connect_done", ROLE_MILESTONE, FACT_OPENED, \
@@ -250,7 +254,7 @@ enum kind_live {
 	X(K_FRAME, "frame", ROLE_NOISE, FACT_FRAME, LIVE_NO, KF_FOLD, \
 	    NULL, NULL) \
 	X(K_AUDIO_CHUNKS, "audio_chunks", ROLE_NOISE, FACT_NONE, LIVE_NO, \
-	    KF_FOLD, NULL, NULL) \
+	    KF_FOLD | KF_DIAG, NULL, NULL) \
 	X(K_API_ERROR, "api_error", ROLE_FAILURE, FACT_NONE, LIVE_NO, \
 	    KF_INTERLEAVED, "Live API error", "message") \
 	X(K_CLOSED, "closed", ROLE_MILESTONE, FACT_CLOSED, LIVE_YES, \
@@ -261,7 +265,7 @@ enum kind_live {
 	    FACT_CONNECT_FAILED, LIVE_NO, KF_STRONG, "connect failed", \
 	    "errorCode errorMessage") \
 	X(K_RATE_LIMIT, "rate_limit", ROLE_FAILURE, FACT_NONE, LIVE_SENDING, \
-	    KF_FOLD | KF_RUN_JSON | KF_BURST, NULL, NULL) \
+	    KF_FOLD | KF_RUN_JSON | KF_BURST | KF_DIAG, NULL, NULL) \
 	X(K_RETRIES, "retries", ROLE_CONSEQUENCE, FACT_REJECTED, \
 	    LIVE_IF_READY, KF_FOLD | KF_RUN_JSON, NULL, NULL) \
 	X(K_NO_SESSION, "no_session", ROLE_CONSEQUENCE, FACT_REJECTED, \
@@ -294,7 +298,7 @@ enum kind_live {
 	X(K_SEND_FAILED, "send_failed", ROLE_FAILURE, FACT_NONE, LIVE_NO, \
 	    KF_FOLD | KF_RUN_JSON, NULL, NULL) \
 	X(K_INPUT_REJECTED, "input_rejected", ROLE_FAILURE, FACT_NONE, \
-	    LIVE_NO, KF_FOLD | KF_RUN_JSON, NULL, NULL) \
+	    LIVE_NO, KF_FOLD | KF_RUN_JSON | KF_DIAG, NULL, NULL) \
 	X(K_CLIENT_MESSAGE_ERROR, "client_message_error", ROLE_FAILURE, \
 	    FACT_NONE, LIVE_NO, KF_FOLD | KF_RUN_JSON, NULL, NULL) \
 	X(K_TOOL_CALL, "tool_call", ROLE_MILESTONE, FACT_NONE, LIVE_NO, 0, \
@@ -324,9 +328,9 @@ enum kind_live {
 	X(K_SETUP_COMPLETE, "setup_complete", ROLE_MILESTONE, FACT_NONE, \
 	    LIVE_YES, KF_PAIRED, "Live API setup complete", NULL) \
 	X(K_AUDIO_SENT, "audio_sent", ROLE_NOISE, FACT_NONE, LIVE_NO, \
-	    KF_FOLD | KF_RUN_JSON, NULL, NULL) \
+	    KF_FOLD | KF_RUN_JSON | KF_DIAG, NULL, NULL) \
 	X(K_IMAGE_SENT, "image_sent", ROLE_NOISE, FACT_NONE, LIVE_NO, \
-	    KF_FOLD | KF_RUN_JSON, NULL, NULL)
+	    KF_FOLD | KF_RUN_JSON | KF_DIAG, NULL, NULL)
 
 #define KIND_ENUM(k, name, role, fact, live, flags, label, fields) k,
 enum event_kind {
@@ -439,6 +443,9 @@ struct input_stats {
 	uint64_t	blank;
 	uint64_t	json_errors;
 	uint64_t	bytes;
+	uint64_t	looks_relay;	/* unparsed lines that look like the
+					   relay's ([WARN], [ERROR], an id) */
+	char		first[64];	/* its first unparsed line, cut */
 };
 struct store_known {		/* an input already in the database */
 	int64_t		 id;
@@ -477,6 +484,8 @@ int	 store_abort_input(struct store *);
 int	 store_finish_load(struct store *, int64_t, int64_t, char **);
 int	 store_window_notes(const struct store *, int64_t *, int64_t *,
 	    int64_t *);
+void	 store_note_unread(struct store *, uint64_t);
+uint64_t store_unread(const struct store *);
 int	 store_exec(struct store *, const char *, char **);
 void	*store_db(struct store *);
 struct sqlite3_stmt *store_query(struct sqlite3 *, const char *, int *,

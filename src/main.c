@@ -41,7 +41,8 @@ enum exit_status {
 	EXIT_RAN = 0,
 	EXIT_FINDINGS = 1,
 	EXIT_USAGE = 2,
-	EXIT_IO = 3
+	EXIT_IO = 3,
+	EXIT_NO_RELAY = 4	/* inputs were read, none held a relay line */
 };
 
 struct options {
@@ -499,6 +500,7 @@ main(int argc, char **argv)
 	const char		**files;
 	int64_t			 now, since = TS_NONE, until = TS_NONE;
 	int			 nfiles, i, status = EXIT_RAN, rc;
+	int			 read = 0, relay = 0;
 
 	/*
 	 * A closed output pipe (loganalyze ... | head) ends the run quietly,
@@ -568,6 +570,16 @@ main(int argc, char **argv)
 		    "%.3f s", files[i], (unsigned long long)st.lines,
 		    (unsigned long long)st.events,
 		    (unsigned long long)st.unparsed, lap());
+		if (st.disposition == INGEST_SKIPPED)
+			continue;
+		read++;
+		relay += st.events > 0;
+		store_note_unread(store, st.looks_relay);
+		if (st.events == 0 && st.lines > 0)
+			log_warnx("%s: no relay log lines among %llu line%s "
+			    "(first: \"%s\")", files[i],
+			    (unsigned long long)st.lines, st.lines == 1 ? "" :
+			    "s", st.first);
 	}
 
 	catch_stop_signals(0);
@@ -644,6 +656,9 @@ main(int argc, char **argv)
 	if (status == EXIT_RAN && o.fail_on >= 0 &&
 	    fail_on_hit(store, o.fail_on))
 		status = EXIT_FINDINGS;
+	/* "no findings" must not read as "all clear" */
+	if (status == EXIT_RAN && read > 0 && relay == 0)
+		status = EXIT_NO_RELAY;
 out:
 	inputset_free(&set);
 	free(cause);

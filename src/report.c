@@ -375,6 +375,10 @@ report_clock(struct report *r, int64_t ts)
 static void
 report_span(struct report *r, int64_t a, int64_t b)
 {
+	if (a == TS_NONE && b == TS_NONE) {
+		buf_adds(r->out, "-");
+		return;
+	}
 	report_time(r, a);
 	buf_adds(r->out, " to ");
 	if (a != TS_NONE && b != TS_NONE && !time_is_clock_only(a) &&
@@ -1380,6 +1384,60 @@ report_verdict(struct report *r)
 }
 
 /*
+ * What the report stands on, when it is not what it seems: no relay line
+ * at all (then "no findings" would read as "all clear"), many lines that
+ * look like the relay's but could not be read, or a window that holds
+ * no event of a log that has some.
+ */
+static void
+report_read_notes(struct report *r)
+{
+	sqlite3_stmt	*st;
+	int64_t		 events, lines, unread;
+
+	st = report_prepare(r, "SELECT coalesce(sum(events), 0),"
+	    " coalesce(sum(lines), 0) FROM inputs");
+	if (!report_step(r, st)) {
+		sqlite3_finalize(st);
+		return;
+	}
+	events = sqlite3_column_int64(st, 0);
+	lines = sqlite3_column_int64(st, 1);
+	sqlite3_finalize(st);
+	if (events == 0 && report_scalar(r, "SELECT count(*) FROM inputs") > 0) {
+		buf_printf(r->out, "**No relay log lines** among the %lld "
+		    "line%s read: nothing was analysed, so no finding means "
+		    "nothing here (the lines it read are below).\n\n",
+		    (long long)lines, lines == 1 ? "" : "s");
+		return;
+	}
+	unread = (int64_t)store_unread(r->store);
+	if (unread > 0 && (unread >= 10 || unread * 20 >= lines)) {
+		buf_printf(r->out, "**%lld line%s look%s like the relay's** "
+		    "(a [WARN] or [ERROR] level, a connectionId) but could not "
+		    "be read: a wrapper this program does not know? The first "
+		    "of them are under Inputs; --input-format forces one.\n\n",
+		    (long long)unread, unread == 1 ? "" : "s",
+		    unread == 1 ? "s" : "");
+	}
+	if (report_scalar(r, "SELECT count(*) FROM connections") == 0 &&
+	    events > 0 && report_scalar(r, "SELECT NOT EXISTS (SELECT 1"
+	    " FROM ev)")) {
+		st = report_prepare(r, "SELECT min(first_ts), max(last_ts)"
+		    " FROM inputs");
+		if (report_step(r, st)) {
+			buf_adds(r->out, "**The window holds no event.** The "
+			    "log runs from ");
+			report_time(r, report_col_ts(st, 0));
+			buf_adds(r->out, " to ");
+			report_time(r, report_col_ts(st, 1));
+			buf_adds(r->out, ".\n\n");
+		}
+		sqlite3_finalize(st);
+	}
+}
+
+/*
  * What to check next, once per rule (and per advice, for a rule whose rows
  * give their own) for the root findings of severity warning or error.
  */
@@ -1480,6 +1538,7 @@ report_markdown(struct store *s, const struct report_options *o,
 		report_focus_note(out, o);
 		buf_adds(out, "\n\n");
 	}
+	report_read_notes(&r);
 	if (report_scalar(&r, "SELECT count(*) FROM inputs WHERE complete = 0"))
 		buf_adds(out, "**Partial report:** reading was interrupted; the "
 		    "inputs marked (incomplete) were read only in part.\n\n");

@@ -53,6 +53,7 @@ struct mode {
 
 struct diagnosis {
 	int64_t		 sessions, ok, failed;
+	int64_t		 ok_compared;	/* healthy ones in diag_sessions */
 	int64_t		 first_ts, last_ts;
 	struct mode	*m;
 	size_t		 nm;
@@ -284,7 +285,9 @@ diagnosis_build(struct store *s, char **cause)
 	d = xcalloc(1, sizeof *d);
 	st = store_query(db, "SELECT count(*), count(*) - count(root_cause),"
 	    " count(root_cause), (SELECT min(first_ts) FROM connections),"
-	    " (SELECT max(last_ts) FROM connections) FROM session_causes",
+	    " (SELECT max(last_ts) FROM connections), (SELECT count(*) FROM"
+	    " diag_sessions AS d JOIN session_causes AS c ON c.conn = d.conn"
+	    " WHERE c.root_cause IS NULL) FROM session_causes",
 	    &failed, cause);
 	if (st != NULL && store_query_step(db, st, &failed, cause)) {
 		d->sessions = sqlite3_column_int64(st, 0);
@@ -292,6 +295,7 @@ diagnosis_build(struct store *s, char **cause)
 		d->failed = sqlite3_column_int64(st, 2);
 		d->first_ts = diag_ts(st, 3);
 		d->last_ts = diag_ts(st, 4);
+		d->ok_compared = sqlite3_column_int64(st, 5);
 	}
 	sqlite3_finalize(st);
 	st = store_query(db, "SELECT c.root_cause, count(*),"
@@ -607,8 +611,12 @@ diagnosis_markdown(const struct diagnosis *d, struct store *s,
 	for (i = 0; i < d->nm; i++) {
 		m = &d->m[i];
 		buf_printf(out, "### `%s`: %lld failed session%s, against %lld "
-		    "healthy\n\n", m->rule, (long long)m->count,
+		    "healthy", m->rule, (long long)m->count,
 		    m->count == 1 ? "" : "s", (long long)d->ok);
+		if (d->ok_compared < d->ok)
+			buf_printf(out, " (%lld of them, evenly spread)",
+			    (long long)d->ok_compared);
+		buf_adds(out, "\n\n");
 		verdict = diag_verdict(m, &best);
 		if (best != NULL) {
 			diag_feature_words(out, best);

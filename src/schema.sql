@@ -108,6 +108,18 @@ CREATE TEMP TABLE IF NOT EXISTS connections (
 	start_note	TEXT
 );
 
+-- The JSON of each connection's first line of each kind the diagnosis
+-- reads (kinds.diag): kept while storing (src/connsum.c), else rebuilt by
+-- src/connections.sql, so that the diagnosis reads a few thousand rows
+-- instead of lines spread over every page of the events.
+CREATE TEMP TABLE IF NOT EXISTS session_lines (
+	conn		TEXT NOT NULL,
+	kind		TEXT NOT NULL,
+	id		INTEGER NOT NULL,
+	json		TEXT,
+	PRIMARY KEY (conn, kind)
+) WITHOUT ROWID;
+
 CREATE TEMP TABLE IF NOT EXISTS findings (
 	id		INTEGER PRIMARY KEY,
 	rule		TEXT NOT NULL,

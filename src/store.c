@@ -35,6 +35,8 @@ struct store {
 	int64_t		 next_id;	/* of the next event */
 	int64_t		 first_ts;	/* of this input's rows */
 	int64_t		 last_ts;
+	uint64_t	 unread;	/* lines that looked like the relay's
+					   and were not events, this run */
 };
 
 static const char store_ins_event_sql[] =
@@ -793,6 +795,22 @@ store_window_notes(const struct store *s, int64_t *attributed,
 	*unattributed = 0;
 	*year_inferred = s->year_inferred;
 	return 1;
+}
+
+/*
+ * Lines this run read that looked like the relay's (a level of its, a
+ * connection id) but were not events: a wrapper not read, most likely.
+ */
+void
+store_note_unread(struct store *s, uint64_t n)
+{
+	s->unread += n;
+}
+
+uint64_t
+store_unread(const struct store *s)
+{
+	return s->unread;
 }
 
 /*

@@ -182,7 +182,7 @@ test_json_tail(void)
 	    "\"payload\":\"{\\\"languageCode\\\":\\\"en-US\\\"}\"}") ==
 	    PARSE_EVENT);
 	CHECK(r.json_ok == 1);
-	CHECK(r.kind == K_START);
+	CHECK(r.kind == K_START_PAYLOAD);
 	/* an empty object on an ERROR line */
 	CHECK(parse("[ERROR] UNCAUGHT_EXCEPTION {}") == PARSE_EVENT);
 	CHECK(r.json_ok == 1);
