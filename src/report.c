@@ -73,6 +73,43 @@ struct report {
 	" AND conn IS NOT NULL)"
 
 /*
+ * Each connection with problems: its outcome, the titles of its root-cause
+ * findings (errors first) and of the findings they caused.
+ */
+#define REPORT_VERDICTS_SQL \
+	"SELECT c.conn, c.first_id, c.outcome, (SELECT group_concat(t, '; ')" \
+	" FROM (SELECT f.title AS t FROM findings AS f WHERE" \
+	" f.conn = c.conn AND f.caused_by IS NULL AND f.severity_rank > 0" \
+	" ORDER BY f.severity_rank DESC, f.id))" \
+	" AS roots," \
+	" (SELECT group_concat(t, '; ') FROM (SELECT lower(substr(f.title," \
+	" 1, 1)) || substr(f.title, 2) AS t FROM findings AS f" \
+	" WHERE f.conn = c.conn AND f.caused_by IS NOT NULL ORDER BY f.id))" \
+	" AS consequences" \
+	" FROM connections AS c WHERE" REPORT_AFFECTED
+
+static const char report_verdicts_query[] = REPORT_VERDICTS_SQL;
+
+/* The same, as report_select_sections keeps them for the report. */
+const char report_verdicts_sql[] =
+	"SELECT conn, first_id, outcome, roots, consequences"
+	" FROM report_verdicts";
+
+/* The connections with problems that have no section, in reading order. */
+const char report_others_sql[] =
+	"SELECT v.conn, c.first_ts, v.outcome, v.roots, v.consequences"
+	" FROM report_verdicts AS v JOIN connections AS c"
+	" ON c.conn = v.conn WHERE v.conn NOT IN (SELECT conn FROM"
+	" report_sections) ORDER BY v.first_id";
+
+/* The healthy connections, with the rules that had a word for them. */
+const char report_healthy_sql[] =
+	"SELECT c.conn, c.first_ts, c.last_ts, c.events,"
+	" c.outcome, (SELECT group_concat(DISTINCT f.rule) FROM findings"
+	" AS f WHERE f.conn = c.conn) FROM connections AS c"
+	" WHERE NOT (" REPORT_AFFECTED ") ORDER BY c.first_id";
+
+/*
  * Whether b ends where a block's text starts (a new line, or only list
  * markers and spaces on it so far, as in "- "): there a leading "#", "-",
  * "1." or indent would open a heading, list or code block.
@@ -997,7 +1034,10 @@ report_select_sections(struct store *s, const struct report_options *o,
 		nfull = REPORT_FULL_SECTIONS;
 		nmodes = REPORT_MAX_MODES;
 	}
-	sql = xasprintf("DROP TABLE IF EXISTS temp.report_sections;"
+	/* the verdicts once: the top, the selection and the tables read them */
+	sql = xasprintf("DROP TABLE IF EXISTS temp.report_verdicts;"
+	    "CREATE TEMP TABLE report_verdicts AS %s;"
+	    "DROP TABLE IF EXISTS temp.report_sections;"
 	    "CREATE TEMP TABLE report_sections (conn TEXT PRIMARY KEY,"
 	    " first_id INTEGER);"
 	    "INSERT OR IGNORE INTO report_sections SELECT conn, first_id"
@@ -1008,7 +1048,7 @@ report_select_sections(struct store *s, const struct report_options *o,
 	    "  roots, consequences ORDER BY first_id) AS k, count(*) OVER"
 	    "  (PARTITION BY outcome, roots, consequences) AS n FROM (%s))"
 	    " WHERE k = 1 ORDER BY n DESC, first_id LIMIT %d;",
-	    nfull, report_verdicts_sql, nmodes);
+	    report_verdicts_query, nfull, report_verdicts_sql, nmodes);
 	rc = store_exec(s, sql, cause);
 	free(sql);
 	return rc;
@@ -1239,37 +1279,6 @@ report_relay(struct report *r)
 }
 
 /* The opening paragraph: what happened, in a few lines. */
-/*
- * Each connection with problems: its outcome, the titles of its root-cause
- * findings (errors first) and of the findings they caused.
- */
-#define REPORT_VERDICTS_SQL \
-	"SELECT c.conn, c.first_id, c.outcome, (SELECT group_concat(t, '; ')" \
-	" FROM (SELECT f.title AS t FROM findings AS f WHERE" \
-	" f.conn = c.conn AND f.caused_by IS NULL AND f.severity_rank > 0" \
-	" ORDER BY f.severity_rank DESC, f.id))" \
-	" AS roots," \
-	" (SELECT group_concat(t, '; ') FROM (SELECT lower(substr(f.title," \
-	" 1, 1)) || substr(f.title, 2) AS t FROM findings AS f" \
-	" WHERE f.conn = c.conn AND f.caused_by IS NOT NULL ORDER BY f.id))" \
-	" AS consequences" \
-	" FROM connections AS c WHERE" REPORT_AFFECTED
-
-const char report_verdicts_sql[] = REPORT_VERDICTS_SQL;
-
-/* The connections with problems that have no section, in reading order. */
-const char report_others_sql[] =
-	"SELECT v.conn, c.first_ts, v.outcome, v.roots, v.consequences"
-	" FROM (" REPORT_VERDICTS_SQL ") AS v JOIN connections AS c"
-	" ON c.conn = v.conn WHERE v.conn NOT IN (SELECT conn FROM"
-	" report_sections) ORDER BY v.first_id";
-
-/* The healthy connections, with the rules that had a word for them. */
-const char report_healthy_sql[] =
-	"SELECT c.conn, c.first_ts, c.last_ts, c.events,"
-	" c.outcome, (SELECT group_concat(DISTINCT f.rule) FROM findings"
-	" AS f WHERE f.conn = c.conn) FROM connections AS c"
-	" WHERE NOT (" REPORT_AFFECTED ") ORDER BY c.first_id";
 
 /*
  * Too many connections to list one by one at the top (a day of a busy
@@ -1489,6 +1498,18 @@ report_focus_note(struct buf *b, const struct report_options *o)
 	buf_printf(b, " (of %lld connections).", (long long)o->focus_total);
 }
 
+/* With -v: the time each part of the report took (NULL: start). */
+static void
+report_lap(const char *what)
+{
+	static double	prev;
+	double		now = time_elapsed();
+
+	if (what != NULL)
+		log_debug("report: %s in %.3f s", what, now - prev);
+	prev = now;
+}
+
 /* At the end: what the budget left out, and how to get it. */
 static void
 report_left_out(struct report *r)
@@ -1530,9 +1551,7 @@ report_markdown(struct store *s, const struct report_options *o,
 		r.budget = REPORT_BUDGET_BRIEF;
 	r.common = report_common_dir(r.db);
 	r.one_input = report_scalar(&r, "SELECT count(*) FROM inputs") == 1;
-	if (report_select_sections(s, o, 0, cause) != 0)
-		return -1;
-
+	report_lap(NULL);
 	buf_adds(out, "# Relay session analysis\n\n");
 	if (o != NULL && (o->nconns > 0 || o->nrules > 0)) {
 		report_focus_note(out, o);
@@ -1550,19 +1569,27 @@ report_markdown(struct store *s, const struct report_options *o,
 		return -1;
 	}
 	diagnosis_free(d);
+	report_lap("diagnosis");
+	if (report_select_sections(s, o, 0, cause) != 0)
+		return -1;
+	report_lap("selection of sections");
 	report_advice(&r);
 	report_verdict(&r);
 	report_scope(&r);
 	r.failed = r.failed || report_compare(s, out, cause) != 0;
 	report_summary(&r);
+	report_lap("verdict and summary");
 	if (!r.failed && chart_sessions(r.db, out, cause) != 0)
 		r.failed = 1;
 	report_inputs(&r);
+	report_lap("chart and inputs");
 	report_connections(&r);
+	report_lap("sections");
 	report_others(&r);
 	report_relay(&r);
 	report_healthy(&r);
 	report_left_out(&r);
+	report_lap("tables");
 	sqlite3_finalize(r.timeline);
 	sqlite3_finalize(r.evidence);
 	sqlite3_finalize(r.roots);
