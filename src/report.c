@@ -38,6 +38,10 @@
 #define REPORT_RESERVE		4096	/* room kept for the report's end */
 #define REPORT_WRAP		96	/* columns of an evidence block */
 
+/* the shared column getters, by their short names here */
+#define col_text(st, i)		report_col_text((st), (i))
+#define col_ts(st, i)		report_col_ts((st), (i))
+
 #define REPORT_XSTR(x)		#x
 #define REPORT_STR(x)		REPORT_XSTR(x)
 
@@ -462,7 +466,7 @@ report_inputs(struct report *r)
 	st = report_prepare(r, "SELECT path FROM inputs ORDER BY id LIMIT 1");
 	if (report_step(r, st) && r->common > 0) {
 		buf_adds(r->out, "Paths are relative to ");
-		path = report_col_text(st, 0);
+		path = col_text(st, 0);
 		md_escape_cell(r->out, path, r->common);
 		buf_adds(r->out, r->one_input ? "; lines below are of this "
 		    "input.\n\n" : ".\n\n");
@@ -481,7 +485,7 @@ report_inputs(struct report *r)
 			continue;
 		}
 		buf_adds(r->out, "| ");
-		report_str(r, report_path_short(report_col_text(st, 0), r->common));
+		report_str(r, report_path_short(col_text(st, 0), r->common));
 		if (sqlite3_column_int(st, 9) == 0)
 			buf_adds(r->out, " (incomplete)");
 		buf_printf(r->out, " | %lld | %lld | %lld | %lld | %lld | %lld "
@@ -489,7 +493,7 @@ report_inputs(struct report *r)
 		    sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3),
 		    sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5),
 		    sqlite3_column_int64(st, 6));
-		report_span(r, report_col_ts(st, 7), report_col_ts(st, 8));
+		report_span(r, col_ts(st, 7), col_ts(st, 8));
 		buf_adds(r->out, " |\n");
 	}
 	sqlite3_finalize(st);
@@ -512,10 +516,10 @@ report_inputs(struct report *r)
 				continue;
 			}
 			buf_adds(r->out, "| ");
-			report_where_md(r, report_col_text(st, 0),
+			report_where_md(r, col_text(st, 0),
 			    sqlite3_column_int64(st, 1));
 			buf_adds(r->out, " | ");
-			report_str(r, report_col_text(st, 2));
+			report_str(r, col_text(st, 2));
 			buf_adds(r->out, " | ");
 			report_col(r, st, 3);
 			buf_adds(r->out, " |\n");
@@ -578,9 +582,9 @@ report_summary(struct report *r)
 	while (report_step(r, st)) {
 		/* rule ids are checked to be [a-z0-9_] when loaded */
 		buf_printf(r->out, "| %s | `%s` | %lld | %lld | ",
-		    report_col_text(st, 0), report_col_text(st, 1),
+		    col_text(st, 0), col_text(st, 1),
 		    sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3));
-		report_str(r, report_col_text(st, 4));
+		report_str(r, col_text(st, 4));
 		buf_adds(r->out, " |\n");
 	}
 	sqlite3_finalize(st);
@@ -596,8 +600,8 @@ report_summary(struct report *r)
 static void
 report_milestone(struct report *r, sqlite3_stmt *st)
 {
-	const char	*kind = report_col_text(st, 2), *label = report_col_text(st, 3);
-	const char	*detail = report_col_text(st, 5), *verdict = report_col_text(st, 9);
+	const char	*kind = col_text(st, 2), *label = col_text(st, 3);
+	const char	*detail = col_text(st, 5), *verdict = col_text(st, 9);
 	int		 strong = sqlite3_column_int(st, 10);
 
 	if (strcmp(kind, "finding") == 0) {
@@ -689,7 +693,7 @@ report_timeline(struct report *r, const char *conn, int64_t start)
 	    "| --- | ---: | --- | ---: |\n");
 	while (report_step(r, st)) {
 		/* a paired kind prints two lines each time: show one */
-		kind = report_col_text(st, 2);
+		kind = col_text(st, 2);
 		if (prev != NULL && strcmp(prev, kind) == 0 &&
 		    sqlite3_column_int(st, 11))
 			continue;
@@ -699,7 +703,7 @@ report_timeline(struct report *r, const char *conn, int64_t start)
 			more++;
 			continue;
 		}
-		ts = report_col_ts(st, 0);
+		ts = col_ts(st, 0);
 		buf_adds(r->out, "| ");
 		report_clock(r, ts);
 		if (ts != TS_NONE && start != TS_NONE) {
@@ -713,7 +717,8 @@ report_timeline(struct report *r, const char *conn, int64_t start)
 		if (sqlite3_column_int(st, 8))
 			buf_adds(r->out, " (attributed)");
 		buf_adds(r->out, " | ");
-		report_where_md(r, report_col_text(st, 6), sqlite3_column_int64(st, 7));
+		report_where_md(r, col_text(st, 6),
+		    sqlite3_column_int64(st, 7));
 		buf_adds(r->out, " |\n");
 	}
 	free(prev);
@@ -817,15 +822,15 @@ report_evidence_line(struct report *r, struct buf *body, sqlite3_stmt *st,
 	int		 nf = 0;
 
 	mark = body->len;
-	report_where(r, body, report_col_text(st, 0), sqlite3_column_int64(st, 1));
+	report_where(r, body, col_text(st, 0), sqlite3_column_int64(st, 1));
 	buf_adds(body, "  ");
 	/* line numbers of up to 4 digits line up */
 	while (body->len - mark < 6)
 		buf_addc(body, ' ');
 	col = body->len - mark;
-	if (!sqlite3_column_int(st, 8) || report_col_text(st, 7) == NULL) {
+	if (!sqlite3_column_int(st, 8) || col_text(st, 7) == NULL) {
 		/* no JSON object: the line as it is, wrapped */
-		report_wrap(body, &col, report_col_text(st, 2),
+		report_wrap(body, &col, col_text(st, 2),
 		    (size_t)sqlite3_column_bytes(st, 2));
 		if ((size_t)sqlite3_column_bytes(st, 2) > REPORT_MAX_RAW)
 			buf_printf(body, " … (%d bytes)",
@@ -834,9 +839,9 @@ report_evidence_line(struct report *r, struct buf *body, sqlite3_stmt *st,
 		return;
 	}
 	buf_init(&w);
-	if (report_col_text(st, 6) != NULL)
-		buf_printf(&w, "[%s] ", report_col_text(st, 6));
-	buf_add(&w, report_col_text(st, 7), (size_t)sqlite3_column_bytes(st, 7));
+	if (col_text(st, 6) != NULL)
+		buf_printf(&w, "[%s] ", col_text(st, 6));
+	buf_add(&w, col_text(st, 7), (size_t)sqlite3_column_bytes(st, 7));
 	report_wrap(body, &col, w.data, w.len);
 	fs = report_cached(r, &r->fields, report_fields_sql);
 	if (fs != NULL) {
@@ -848,8 +853,8 @@ report_evidence_line(struct report *r, struct buf *body, sqlite3_stmt *st,
 				col++;
 				buf_addc(&w, ' ');
 			}
-			buf_printf(&w, "%s: ", report_col_text(fs, 0));
-			buf_add(&w, report_col_text(fs, 1),
+			buf_printf(&w, "%s: ", col_text(fs, 0));
+			buf_add(&w, col_text(fs, 1),
 			    (size_t)sqlite3_column_bytes(fs, 1));
 			if (nf == 1) {
 				buf_adds(body, "\n      ");
@@ -898,12 +903,12 @@ report_evidence(struct report *r, const char *ids)
 static void
 report_finding(struct report *r, sqlite3_stmt *st, const char *lead)
 {
-	int64_t	first = report_col_ts(st, 5), last = report_col_ts(st, 6);
+	int64_t	first = col_ts(st, 5), last = col_ts(st, 6);
 
-	buf_printf(r->out, "%s**%s** `%s`", lead, report_col_text(st, 2),
-	    report_col_text(st, 1));
+	buf_printf(r->out, "%s**%s** `%s`", lead, col_text(st, 2),
+	    col_text(st, 1));
 	buf_adds(r->out, " — ");
-	report_str(r, report_col_text(st, 3));
+	report_str(r, col_text(st, 3));
 	if (first != TS_NONE) {
 		buf_adds(r->out, ", ");
 		report_clock(r, first);
@@ -913,9 +918,9 @@ report_finding(struct report *r, sqlite3_stmt *st, const char *lead)
 		}
 	}
 	buf_adds(r->out, "\n\n");
-	report_str(r, report_col_text(st, 7));
+	report_str(r, col_text(st, 7));
 	buf_adds(r->out, "\n\n");
-	report_evidence(r, report_col_text(st, 8));
+	report_evidence(r, col_text(st, 8));
 }
 
 #define REPORT_FINDINGS_COLS \
@@ -951,15 +956,15 @@ const char report_consequences_sql[] =
 static void
 report_chain_item(struct report *r, sqlite3_stmt *st, const char *lead)
 {
-	int64_t	first = report_col_ts(st, 5);
+	int64_t	first = col_ts(st, 5);
 
 	buf_adds(r->out, lead);
 	if (first != TS_NONE) {
 		report_clock(r, first);
 		buf_adds(r->out, " ");
 	}
-	report_str(r, report_col_text(st, 3));
-	buf_printf(r->out, " (`%s`", report_col_text(st, 1));
+	report_str(r, col_text(st, 3));
+	buf_printf(r->out, " (`%s`", col_text(st, 1));
 	if (sqlite3_column_int64(st, 9) > 1)
 		buf_printf(r->out, ", %lld", sqlite3_column_int64(st, 9));
 	buf_adds(r->out, ")\n");
@@ -1099,38 +1104,38 @@ report_connections(struct report *r)
 		/* built apart: a section that does not fit is left out whole */
 		buf_reset(&sec);
 		r->out = &sec;
-		conn = xstrdup(report_col_text(st, 0));
+		conn = xstrdup(col_text(st, 0));
 		buf_adds(r->out, "## Connection ");
 		report_str(r, conn);
 		buf_adds(r->out, "\n\n**Outcome:** ");
-		report_str(r, report_col_text(st, 1));
-		if (report_col_text(st, 7) != NULL) {
+		report_str(r, col_text(st, 1));
+		if (col_text(st, 7) != NULL) {
 			buf_adds(r->out, ", ");
-			report_str(r, report_col_text(st, 7));
+			report_str(r, col_text(st, 7));
 		}
 		buf_adds(r->out, " · first seen ");
-		report_time(r, report_col_ts(st, 2));
+		report_time(r, col_ts(st, 2));
 		buf_adds(r->out, " · last seen ");
-		report_time(r, report_col_ts(st, 3));
+		report_time(r, col_ts(st, 3));
 		buf_printf(r->out, " · %lld events",
 		    sqlite3_column_int64(st, 4));
-		if (report_col_text(st, 5) != NULL) {
+		if (col_text(st, 5) != NULL) {
 			buf_adds(r->out, " · host ");
-			report_str(r, report_col_text(st, 5));
+			report_str(r, col_text(st, 5));
 		}
 		buf_adds(r->out, "\n\n");
 		/* several inputs: the first line's, named once here */
 		free(r->section_path);
 		r->section_path = NULL;
-		if (!r->one_input && report_col_text(st, 8) != NULL) {
-			r->section_path = xstrdup(report_col_text(st, 8));
+		if (!r->one_input && col_text(st, 8) != NULL) {
+			r->section_path = xstrdup(col_text(st, 8));
 			buf_adds(r->out, "Lines are of ");
 			report_str(r, report_path_short(r->section_path,
 			    r->common));
 			buf_adds(r->out, " unless named.\n\n");
 		}
 		buf_adds(r->out, "### Timeline\n\n");
-		start = report_col_ts(st, 6);
+		start = col_ts(st, 6);
 		report_timeline(r, conn, start);
 		if (chart_rate(r->db, r->out, conn, r->cause) != 0)
 			r->failed = 1;
@@ -1161,14 +1166,15 @@ report_others(struct report *r)
 		if (!report_row_fits(r, 1024, rows, REPORT_MAX_OTHERS, &left))
 			continue;
 		if (rows++ == 0)
-			buf_adds(r->out, "## Other connections with problems\n\n"
+			buf_adds(r->out, "## Other connections with "
+			    "problems\n\n"
 			    "| connection | first seen | outcome | root causes "
 			    "| consequences |\n"
 			    "| --- | --- | --- | --- | --- |\n");
 		buf_adds(r->out, "| ");
 		report_col(r, st, 0);
 		buf_adds(r->out, " | ");
-		report_time(r, report_col_ts(st, 1));
+		report_time(r, col_ts(st, 1));
 		buf_adds(r->out, " | ");
 		report_col(r, st, 2);
 		buf_adds(r->out, " | ");
@@ -1205,15 +1211,15 @@ report_healthy(struct report *r)
 			    "outcome | notes |\n"
 			    "| --- | --- | --- | ---: | --- | --- |\n");
 		buf_adds(r->out, "| ");
-		report_str(r, report_col_text(st, 0));
+		report_str(r, col_text(st, 0));
 		buf_adds(r->out, " | ");
-		report_time(r, report_col_ts(st, 1));
+		report_time(r, col_ts(st, 1));
 		buf_adds(r->out, " | ");
-		report_time(r, report_col_ts(st, 2));
+		report_time(r, col_ts(st, 2));
 		buf_printf(r->out, " | %lld | ", sqlite3_column_int64(st, 3));
-		report_str(r, report_col_text(st, 4));
+		report_str(r, col_text(st, 4));
 		buf_adds(r->out, " | ");
-		report_str(r, report_col_text(st, 5));
+		report_str(r, col_text(st, 5));
 		buf_adds(r->out, " |\n");
 		report_flush(r);
 	}
@@ -1255,11 +1261,12 @@ report_relay(struct report *r)
 			buf_adds(r->out, "| time | what | line |\n"
 			    "| --- | --- | --- |\n");
 		buf_adds(r->out, "| ");
-		report_time(r, report_col_ts(st, 0));
+		report_time(r, col_ts(st, 0));
 		buf_adds(r->out, " | ");
-		report_str(r, report_col_text(st, 1));
+		report_str(r, col_text(st, 1));
 		buf_adds(r->out, " | ");
-		report_where_md(r, report_col_text(st, 2), sqlite3_column_int64(st, 3));
+		report_where_md(r, col_text(st, 2),
+		    sqlite3_column_int64(st, 3));
 		buf_adds(r->out, " |\n");
 	}
 	sqlite3_finalize(st);
@@ -1374,16 +1381,16 @@ report_verdict(struct report *r)
 	free(sql);
 	while (report_step(r, st)) {
 		buf_adds(r->out, "- ");
-		report_str(r, report_col_text(st, 0));
+		report_str(r, col_text(st, 0));
 		buf_adds(r->out, ": ");
-		report_str(r, report_col_text(st, 1));
-		if (report_col_text(st, 2) != NULL) {
+		report_str(r, col_text(st, 1));
+		if (col_text(st, 2) != NULL) {
 			buf_adds(r->out, ". Root causes: ");
-			report_str(r, report_col_text(st, 2));
+			report_str(r, col_text(st, 2));
 		}
-		if (report_col_text(st, 3) != NULL) {
+		if (col_text(st, 3) != NULL) {
 			buf_adds(r->out, ". Consequences, not causes: ");
-			report_str(r, report_col_text(st, 3));
+			report_str(r, col_text(st, 3));
 		}
 		buf_adds(r->out, ".\n");
 		report_flush(r);
@@ -1437,9 +1444,9 @@ report_read_notes(struct report *r)
 		if (report_step(r, st)) {
 			buf_adds(r->out, "**The window holds no event.** The "
 			    "log runs from ");
-			report_time(r, report_col_ts(st, 0));
+			report_time(r, col_ts(st, 0));
 			buf_adds(r->out, " to ");
-			report_time(r, report_col_ts(st, 1));
+			report_time(r, col_ts(st, 1));
 			buf_adds(r->out, ".\n\n");
 		}
 		sqlite3_finalize(st);
@@ -1464,8 +1471,8 @@ report_advice(struct report *r)
 		if (rows++ == 0)
 			buf_adds(r->out, "## What to check next\n\n");
 		/* rule ids are checked to be [a-z0-9_] when loaded */
-		buf_printf(r->out, "- `%s`: ", report_col_text(st, 0));
-		report_str(r, report_col_text(st, 1));
+		buf_printf(r->out, "- `%s`: ", col_text(st, 0));
+		report_str(r, col_text(st, 1));
 		buf_addc(r->out, '\n');
 	}
 	sqlite3_finalize(st);

@@ -51,7 +51,8 @@ focus_find_conn(sqlite3 *db, const char *prefix, char **cause)
 		free(found);
 		found = NULL;
 	} else if (found == NULL)
-		*cause = xasprintf("--conn: '%s' matches no connection", prefix);
+		*cause = xasprintf("--conn: '%s' matches no connection",
+		    prefix);
 	else if (other != NULL) {
 		*cause = xasprintf("--conn: '%s' matches more than one "
 		    "connection: %s, %s",

@@ -23,6 +23,10 @@
 #define TEXT_MAX_EVIDENCE	4	/* lines per finding */
 #define TEXT_MAX_VERDICTS	10	/* ways connections went wrong */
 
+/* report.c's column getters, by short names */
+#define col_text(st, i)		report_col_text((st), (i))
+#define col_ts(st, i)		report_col_ts((st), (i))
+
 /* SGR sequences; the empty string without colour */
 enum text_style { ST_PLAIN, ST_BOLD, ST_DIM, ST_RED, ST_YELLOW, ST_CYAN };
 static const char *text_sgr[] = { "\033[0m", "\033[1m", "\033[2m",
@@ -272,15 +276,15 @@ text_summary(struct text *t)
 	while (text_step(t, st)) {
 		rows++;
 		buf_adds(t->out, "  ");
-		text_style(t, text_severity_style(report_col_text(st, 0)));
-		buf_printf(t->out, "%-8s", report_col_text(st, 0));
+		text_style(t, text_severity_style(col_text(st, 0)));
+		buf_printf(t->out, "%-8s", col_text(st, 0));
 		text_style(t, ST_PLAIN);
 		buf_reset(&line);
-		buf_printf(&line, "%s x%lld: ", report_col_text(st, 1),
+		buf_printf(&line, "%s x%lld: ", col_text(st, 1),
 		    sqlite3_column_int64(st, 2));
 		col = text_wrap_at(t, line.data, line.len, 10, 10);
-		text_wrap_at(t, report_col_text(st, 4),
-		    strlen(report_col_text(st, 4)), col, 10);
+		text_wrap_at(t, col_text(st, 4),
+		    strlen(col_text(st, 4)), col, 10);
 		buf_addc(t->out, '\n');
 	}
 	sqlite3_finalize(st);
@@ -306,24 +310,24 @@ text_summary(struct text *t)
 				buf_printf(&line, "%lld connections ",
 				    sqlite3_column_int64(st, 0));
 			else {
-				text_short_id(&line, report_col_text(st, 4));
+				text_short_id(&line, col_text(st, 4));
 				buf_addc(&line, ' ');
 			}
 			text_style(t, ST_BOLD);
 			buf_adds(t->out, "  ");
 			col = text_wrap_at(t, line.data, line.len, 2, 4);
 			text_style(t, ST_PLAIN);
-			col = text_wrap_at(t, report_col_text(st, 1),
+			col = text_wrap_at(t, col_text(st, 1),
 			    (size_t)sqlite3_column_bytes(st, 1), col, 4);
 			buf_addc(t->out, '\n');
-			if (report_col_text(st, 2) != NULL) {
+			if (col_text(st, 2) != NULL) {
 				buf_reset(&line);
-				buf_printf(&line, "cause: %s", report_col_text(st, 2));
+				buf_printf(&line, "cause: %s", col_text(st, 2));
 				text_para(t, buf_cstr(&line), 4);
 			}
-			if (report_col_text(st, 3) != NULL) {
+			if (col_text(st, 3) != NULL) {
 				buf_reset(&line);
-				buf_printf(&line, "then: %s", report_col_text(st, 3));
+				buf_printf(&line, "then: %s", col_text(st, 3));
 				text_para(t, buf_cstr(&line), 4);
 			}
 		}
@@ -348,7 +352,7 @@ text_inputs(struct text *t)
 	while (text_step(t, st)) {
 		if (rows == 0 && t->common > 0) {
 			buf_adds(&line, "paths relative to ");
-			buf_add(&line, report_col_text(st, 0), t->common);
+			buf_add(&line, col_text(st, 0), t->common);
 			text_para(t, buf_cstr(&line), 2);
 		}
 		if (!t->full && rows++ >= TEXT_MAX_ROWS) {
@@ -358,13 +362,13 @@ text_inputs(struct text *t)
 		buf_reset(&line);
 		buf_printf(&line, "%s%s: %lld lines, %lld events, %lld not log "
 		    "lines, %lld JSON errors, ",
-		    report_path_short(report_col_text(st, 0), t->common),
+		    report_path_short(col_text(st, 0), t->common),
 		    sqlite3_column_int(st, 7) ? "" : " (incomplete)",
 		    sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
 		    sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4));
-		text_clock(&line, report_col_ts(st, 5));
+		text_clock(&line, col_ts(st, 5));
 		buf_adds(&line, " to ");
-		text_clock(&line, report_col_ts(st, 6));
+		text_clock(&line, col_ts(st, 6));
 		text_para(t, buf_cstr(&line), 2);
 	}
 	sqlite3_finalize(st);
@@ -398,7 +402,7 @@ text_timeline(struct text *t, sqlite3_stmt *st, const char *conn,
 	sqlite3_bind_text(st, 1, conn, -1, SQLITE_TRANSIENT);
 	buf_adds(t->out, "  timeline\n");
 	while (text_step(t, st)) {
-		kind = report_col_text(st, 2);
+		kind = col_text(st, 2);
 		if (prev != NULL && strcmp(prev, kind) == 0 &&
 		    sqlite3_column_int(st, 11))
 			continue;
@@ -409,12 +413,12 @@ text_timeline(struct text *t, sqlite3_stmt *st, const char *conn,
 			break;
 		}
 		buf_reset(&line);
-		text_clock(&line, report_col_ts(st, 0));
+		text_clock(&line, col_ts(st, 0));
 		d[0] = '+';
 		d[1] = '\0';
-		if (report_col_ts(st, 0) != TS_NONE && start != TS_NONE)
-			time_format_delta(report_col_ts(st, 0) - start,
-			    d + (report_col_ts(st, 0) >= start), sizeof d - 1);
+		if (col_ts(st, 0) != TS_NONE && start != TS_NONE)
+			time_format_delta(col_ts(st, 0) - start,
+			    d + (col_ts(st, 0) >= start), sizeof d - 1);
 		else
 			d[0] = '\0';
 		mark = t->out->len;
@@ -425,19 +429,19 @@ text_timeline(struct text *t, sqlite3_stmt *st, const char *conn,
 		    sqlite3_column_int(st, 12) == SEV_ERROR)
 			text_style(t, ST_BOLD);
 		buf_reset(&line);
-		buf_adds(&line, report_col_text(st, 3) != NULL ? report_col_text(st, 3) : "");
+		buf_adds(&line, col_text(st, 3) != NULL ? col_text(st, 3) : "");
 		if (sqlite3_column_type(st, 4) != SQLITE_NULL)
 			buf_printf(&line, " with %lld",
 			    sqlite3_column_int64(st, 4));
-		detail = report_col_text(st, 5);
+		detail = col_text(st, 5);
 		if (detail != NULL && *detail != '\0')
 			buf_printf(&line, ": %s", detail);
-		if (report_col_text(st, 9) != NULL)
-			buf_printf(&line, ": %s", report_col_text(st, 9));
+		if (col_text(st, 9) != NULL)
+			buf_printf(&line, ": %s", col_text(st, 9));
 		if (sqlite3_column_int(st, 8))
 			buf_adds(&line, " (attributed)");
 		buf_adds(&line, " [");
-		text_where(t, &line, report_col_text(st, 6),
+		text_where(t, &line, col_text(st, 6),
 		    sqlite3_column_int64(st, 7));
 		buf_addc(&line, ']');
 		text_wrap_at(t, line.data, line.len, col, col);
@@ -468,22 +472,22 @@ text_evidence(struct text *t, sqlite3_stmt *ev, sqlite3_stmt *fs,
 			continue;
 		n++;
 		buf_reset(&line);
-		text_where(t, &line, report_col_text(ev, 0), sqlite3_column_int64(ev,
+		text_where(t, &line, col_text(ev, 0), sqlite3_column_int64(ev,
 		    1));
 		text_style(t, ST_DIM);
 		buf_printf(t->out, "      %s ", line.data);
 		text_style(t, ST_PLAIN);
 		col = 7 + line.len;
-		if (!sqlite3_column_int(ev, 8) || report_col_text(ev, 7) == NULL) {
-			text_wrap_at(t, report_col_text(ev, 2),
+		if (!sqlite3_column_int(ev, 8) || col_text(ev, 7) == NULL) {
+			text_wrap_at(t, col_text(ev, 2),
 			    (size_t)sqlite3_column_bytes(ev, 2), col, 8);
 			buf_addc(t->out, '\n');
 			continue;
 		}
 		buf_reset(&line);
-		if (report_col_text(ev, 6) != NULL)
-			buf_printf(&line, "[%s] ", report_col_text(ev, 6));
-		buf_add(&line, report_col_text(ev, 7),
+		if (col_text(ev, 6) != NULL)
+			buf_printf(&line, "[%s] ", col_text(ev, 6));
+		buf_add(&line, col_text(ev, 7),
 		    (size_t)sqlite3_column_bytes(ev, 7));
 		text_wrap_at(t, line.data, line.len, col, 8);
 		buf_addc(t->out, '\n');
@@ -493,8 +497,8 @@ text_evidence(struct text *t, sqlite3_stmt *ev, sqlite3_stmt *fs,
 		nf = 0;
 		while (text_step(t, fs)) {
 			buf_printf(&line, "%s%s: ", nf++ > 0 ? ", " : "",
-			    report_col_text(fs, 0));
-			buf_add(&line, report_col_text(fs, 1),
+			    col_text(fs, 0));
+			buf_add(&line, col_text(fs, 1),
 			    (size_t)sqlite3_column_bytes(fs, 1) > 200 ? 200 :
 			    (size_t)sqlite3_column_bytes(fs, 1));
 		}
@@ -502,9 +506,10 @@ text_evidence(struct text *t, sqlite3_stmt *ev, sqlite3_stmt *fs,
 			text_para(t, buf_cstr(&line), 8);
 		if (sqlite3_column_int64(ev, 3) > 1) {
 			buf_reset(&line);
-			buf_printf(&line, "… and %lld more like it, the last at "
-			    "line %lld", (long long)sqlite3_column_int64(ev, 3) -
-			    1, (long long)sqlite3_column_int64(ev, 4));
+			buf_printf(&line, "… and %lld more like it, the last "
+			    "at line %lld",
+			    (long long)sqlite3_column_int64(ev, 3) - 1,
+			    (long long)sqlite3_column_int64(ev, 4));
 			text_para(t, buf_cstr(&line), 8);
 		}
 	}
@@ -520,24 +525,24 @@ text_finding(struct text *t, sqlite3_stmt *st, const char *lead,
 
 	buf_init(&line);
 	buf_printf(t->out, "    %s", lead);
-	text_style(t, text_severity_style(report_col_text(st, 2)));
-	buf_adds(t->out, report_col_text(st, 2));
+	text_style(t, text_severity_style(col_text(st, 2)));
+	buf_adds(t->out, col_text(st, 2));
 	text_style(t, ST_PLAIN);
-	buf_printf(&line, " %s: %s", report_col_text(st, 1), report_col_text(st, 3));
-	if (report_col_ts(st, 5) != TS_NONE) {
+	buf_printf(&line, " %s: %s", col_text(st, 1), col_text(st, 3));
+	if (col_ts(st, 5) != TS_NONE) {
 		buf_adds(&line, ", ");
-		text_clock(&line, report_col_ts(st, 5));
-		if (report_col_ts(st, 6) != TS_NONE && report_col_ts(st, 6) != report_col_ts(st,
+		text_clock(&line, col_ts(st, 5));
+		if (col_ts(st, 6) != TS_NONE && col_ts(st, 6) != col_ts(st,
 		    5)) {
 			buf_adds(&line, " to ");
-			text_clock(&line, report_col_ts(st, 6));
+			text_clock(&line, col_ts(st, 6));
 		}
 	}
-	col = 4 + strlen(lead) + strlen(report_col_text(st, 2));
+	col = 4 + strlen(lead) + strlen(col_text(st, 2));
 	text_wrap_at(t, line.data, line.len, col, 6);
 	buf_addc(t->out, '\n');
-	text_para(t, report_col_text(st, 7), 6);
-	text_evidence(t, ev, fs, report_col_text(st, 8));
+	text_para(t, col_text(st, 7), 6);
+	text_evidence(t, ev, fs, col_text(st, 8));
 	buf_free(&line);
 }
 
@@ -565,22 +570,22 @@ text_connections(struct text *t)
 	    " FROM connections WHERE conn IN (SELECT conn FROM"
 	    " report_sections) ORDER BY first_id");
 	while (text_step(t, st)) {
-		conn = xstrdup(report_col_text(st, 0));
+		conn = xstrdup(col_text(st, 0));
 		buf_reset(&line);
 		buf_adds(&line, "CONNECTION ");
 		text_sanitize(&line, conn, strlen(conn));
 		text_heading(t, buf_cstr(&line));
 		buf_reset(&line);
-		buf_printf(&line, "%s%s%s · ", report_col_text(st, 1),
-		    report_col_text(st, 6) != NULL ? ", " : "",
-		    report_col_text(st, 6) != NULL ? report_col_text(st, 6) : "");
-		text_clock(&line, report_col_ts(st, 2));
+		buf_printf(&line, "%s%s%s · ", col_text(st, 1),
+		    col_text(st, 6) != NULL ? ", " : "",
+		    col_text(st, 6) != NULL ? col_text(st, 6) : "");
+		text_clock(&line, col_ts(st, 2));
 		buf_adds(&line, " to ");
-		text_clock(&line, report_col_ts(st, 3));
+		text_clock(&line, col_ts(st, 3));
 		buf_printf(&line, " · %lld events", sqlite3_column_int64(st,
 		    4));
 		text_para(t, buf_cstr(&line), 2);
-		text_timeline(t, tl, conn, report_col_ts(st, 5));
+		text_timeline(t, tl, conn, col_ts(st, 5));
 
 		buf_adds(t->out, "  findings\n");
 		buf_reset(&next);
@@ -588,11 +593,11 @@ text_connections(struct text *t)
 		sqlite3_bind_text(roots, 1, conn, -1, SQLITE_TRANSIENT);
 		while (text_step(t, roots)) {
 			text_finding(t, roots, "", ev, fs);
-			if (report_col_text(roots, 4) != NULL &&
-			    *report_col_text(roots, 4) != '\0' &&
-			    strcmp(report_col_text(roots, 2), "INFO") != 0)
-				buf_printf(&next, "%s: %s\n", report_col_text(roots, 1),
-				    report_col_text(roots, 4));
+			if (col_text(roots, 4) != NULL &&
+			    *col_text(roots, 4) != '\0' &&
+			    strcmp(col_text(roots, 2), "INFO") != 0)
+				buf_printf(&next, "%s: %s\n",
+				    col_text(roots, 1), col_text(roots, 4));
 			if (!sqlite3_column_int(roots, 10))
 				continue;
 			sqlite3_reset(cons);
@@ -651,9 +656,9 @@ text_conn_line(struct text *t, sqlite3_stmt *st, struct buf *words)
 	struct buf	line;
 
 	buf_init(&line);
-	text_short_id(&line, report_col_text(st, 0));
+	text_short_id(&line, col_text(st, 0));
 	buf_addc(&line, ' ');
-	text_clock(&line, report_col_ts(st, 1));
+	text_clock(&line, col_ts(st, 1));
 	buf_addc(&line, ' ');
 	buf_add(&line, words->data, words->len);
 	text_para(t, buf_cstr(&line), 2);
@@ -675,8 +680,8 @@ text_others(struct text *t)
 		    &more))
 			continue;
 		buf_reset(&words);
-		buf_printf(&words, "%s: %s", report_col_text(st, 2),
-		    report_col_text(st, 3) != NULL ? report_col_text(st, 3) :
+		buf_printf(&words, "%s: %s", col_text(st, 2),
+		    col_text(st, 3) != NULL ? col_text(st, 3) :
 		    "");
 		text_conn_line(t, st, &words);
 	}
@@ -692,8 +697,8 @@ text_others(struct text *t)
 			continue;
 		buf_reset(&words);
 		buf_printf(&words, "%lld events, %s",
-		    sqlite3_column_int64(st, 3), report_col_text(st, 4) != NULL ?
-		    report_col_text(st, 4) : "");
+		    sqlite3_column_int64(st, 3), col_text(st, 4) != NULL ?
+		    col_text(st, 4) : "");
 		text_conn_line(t, st, &words);
 	}
 	sqlite3_finalize(st);
@@ -716,21 +721,22 @@ text_relay(struct text *t)
 	    " ORDER BY severity_rank DESC, first_ts, id");
 	while (text_step(t, st)) {
 		if (rows++ == 0)
-			text_heading(t, "THE RELAY, AND LINES OF NO CONNECTION");
+			text_heading(t, "THE RELAY, AND LINES OF NO "
+			    "CONNECTION");
 		if (!t->full && rows > TEXT_MAX_ROWS) {
 			buf_adds(t->out, "  … more: --all\n");
 			break;
 		}
 		buf_adds(t->out, "  ");
-		text_style(t, text_severity_style(report_col_text(st, 0)));
-		buf_adds(t->out, report_col_text(st, 0));
+		text_style(t, text_severity_style(col_text(st, 0)));
+		buf_adds(t->out, col_text(st, 0));
 		text_style(t, ST_PLAIN);
 		buf_reset(&line);
-		buf_printf(&line, " %s: %s", report_col_text(st, 1), report_col_text(st, 2));
-		text_wrap_at(t, line.data, line.len, 2 + strlen(report_col_text(st,
+		buf_printf(&line, " %s: %s", col_text(st, 1), col_text(st, 2));
+		text_wrap_at(t, line.data, line.len, 2 + strlen(col_text(st,
 		    0)), 4);
 		buf_addc(t->out, '\n');
-		text_para(t, report_col_text(st, 3), 4);
+		text_para(t, col_text(st, 3), 4);
 	}
 	sqlite3_finalize(st);
 	buf_free(&line);
