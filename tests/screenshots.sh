@@ -18,7 +18,7 @@ log=terminal.log
 
 "$LOGANALYZE" "$log" -o "$work/report.md"
 mkdir "$work/md"
-SHOT_SIZE=1000,1400 sh "$here/render-markdown.sh" "$work/report.md" \
+SHOT_SIZE=1000,1900 sh "$here/render-markdown.sh" "$work/report.md" \
     "$work/md" "$docs/report-markdown.png"
 
 # the terminal: 80x40 of the view with colour, as HTML in a monospace font
