@@ -230,6 +230,88 @@ text_short_id(struct buf *b, const char *conn)
 	text_sanitize(b, conn, n > 8 ? 8 : n);
 }
 
+/*
+ * Markdown of ours back to plain text: the escapes md_escape_cell added
+ * (a backslash, &lt; &gt; &amp; &#32;) and the marks of bold and code
+ * taken out.  What it reads passed text_sanitize on its way in, so what
+ * comes out has no control characters.
+ */
+static void
+text_unmark(struct buf *b, const char *s, size_t len)
+{
+	static const struct {
+		const char	*entity;
+		char		 c;
+	} entities[] = {
+		{ "&lt;", '<' }, { "&gt;", '>' }, { "&amp;", '&' },
+		{ "&#32;", ' ' }
+	};
+	size_t	i, j, n;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '\\' && i + 1 < len) {
+			buf_addc(b, s[++i]);
+			continue;
+		}
+		if (s[i] == '`' || (s[i] == '*' && i + 1 < len &&
+		    s[i + 1] == '*')) {
+			i += s[i] == '*';
+			continue;
+		}
+		for (j = 0; j < sizeof entities / sizeof entities[0]; j++) {
+			n = strlen(entities[j].entity);
+			if (len - i >= n &&
+			    memcmp(s + i, entities[j].entity, n) == 0)
+				break;
+		}
+		if (j < sizeof entities / sizeof entities[0]) {
+			buf_addc(b, entities[j].c);
+			i += strlen(entities[j].entity) - 1;
+		} else
+			buf_addc(b, s[i]);
+	}
+}
+
+/*
+ * The diagnosis's summary (report_diagnosis.c), its markdown list as
+ * wrapped lines: the sessions, each failure mode and its likeliest
+ * cause, what is not a cause.
+ */
+static void
+text_diagnosis(struct text *t, struct store *s)
+{
+	struct diagnosis	*d;
+	struct buf		 md, line;
+	const char		*p, *end, *nl;
+
+	if ((d = diagnosis_build(s, t->cause)) == NULL) {
+		t->failed = 1;
+		return;
+	}
+	buf_init(&md);
+	buf_init(&line);
+	if (diagnosis_summary_markdown(d, s, &md, t->cause) != 0)
+		t->failed = 1;
+	diagnosis_free(d);
+	text_heading(t, "SUMMARY");
+	p = md.data;
+	end = md.data + md.len;
+	while (!t->failed && p < end) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		if (nl - p > 2 && p[0] == '-' && p[1] == ' ') {
+			buf_reset(&line);
+			text_unmark(&line, p + 2, (size_t)(nl - p - 2));
+			buf_adds(t->out, "  - ");
+			text_wrap_at(t, line.data, line.len, 4, 4);
+			buf_addc(t->out, '\n');
+		}
+		p = nl + 1;
+	}
+	buf_free(&md);
+	buf_free(&line);
+}
+
 static void
 text_summary(struct text *t)
 {
@@ -267,6 +349,8 @@ text_summary(struct text *t)
 		text_para(t, buf_cstr(&line), 0);
 	}
 	sqlite3_finalize(st);
+	if (conns > 0)
+		text_diagnosis(t, t->store);
 
 	/* the findings per rule, then the ways connections went wrong */
 	text_heading(t, "FINDINGS");
