@@ -7,11 +7,11 @@ UPDATE connections
 SET close_id = coalesce(
         (SELECT min(e.id) FROM ev AS e
          WHERE e.conn = connections.conn
-           AND e.kind IN (SELECT kind FROM kinds WHERE fact = 'closed')
+           AND e.kind = 'closed'
            AND coalesce(e.code, -1) NOT IN (1000, 1001, 1005)),
         (SELECT max(e.id) FROM ev AS e
          WHERE e.conn = connections.conn
-           AND e.kind IN (SELECT kind FROM kinds WHERE fact = 'closed')));
+           AND e.kind = 'closed'));
 
 UPDATE connections
 SET close_ts = (SELECT ts FROM events WHERE id = close_id),
@@ -33,8 +33,7 @@ SET failed_error = coalesce(
          WHERE e.id = (SELECT min(f.id)
                        FROM ev AS f
                        WHERE f.conn = connections.conn
-                         AND f.kind IN (SELECT kind FROM kinds
-                                        WHERE fact = 'connect_failed')
+                         AND f.kind = 'connect_failed'
                          AND json_extract(f.json, '$.errorCode')
                              IS NOT NULL)),
         (SELECT e.message
@@ -42,8 +41,7 @@ SET failed_error = coalesce(
          WHERE e.id = (SELECT min(f.id)
                        FROM ev AS f
                        WHERE f.conn = connections.conn
-                         AND f.kind IN (SELECT kind FROM kinds
-                                        WHERE fact = 'connect_failed'))));
+                         AND f.kind = 'connect_failed')));
 
 -- Where the log has no connect call (production logs hold no INFO line),
 -- the 30 s timer line is the only clue to when the connect was called.
@@ -105,7 +103,8 @@ END;
 -- computed once, where a view was computed again in every place a rule
 -- named one of its columns.
 --   attempt_id   the last connect call before it, 0 when none was logged
---   sign_id      the first sign before it, after the call, that the
+--   sign_id      the first sign before it, after the call (and after
+--                the timer line before it), that the
 --                socket had opened: an open, ready or close line, or a
 --                frame warning with "isSessionReady":true
 --   failed_id    the connect failure the relay logged at once after it
@@ -114,6 +113,8 @@ END;
 --   earlier_failed_id  a connect failure between the call and the line:
 --                the attempt had failed already, the timer is stale
 --   next_attempt_id  the next connect call after it, or the largest id
+--   next_line_id the next connect call or timer line: where what the log
+--                says of this attempt ends
 --   later_sign_id  the first sign after it that the session was live: a
 --                close, a rate-limit warning, a ready frame warning
 --   goes_on      1 when the log goes on more than 2 s after it, so a
@@ -128,6 +129,7 @@ CREATE TEMP TABLE IF NOT EXISTS timeout_lines (
 	failed_id	INTEGER,
 	earlier_failed_id INTEGER,
 	next_attempt_id	INTEGER,
+	next_line_id	INTEGER,
 	later_sign_id	INTEGER,
 	goes_on		INTEGER
 );
@@ -141,21 +143,36 @@ WITH t AS MATERIALIZED (
            e.conn,
            e.ts,
            coalesce((SELECT max(a.id)
-                     FROM evk AS a
-                     WHERE a.fact = 'connect_call'
+                     FROM ev AS a
+                     WHERE a.kind = 'connect_call'
                        AND a.conn IS e.conn
                        AND a.id < e.id), 0) AS attempt_id,
            coalesce((SELECT min(a.id)
-                     FROM evk AS a
-                     WHERE a.fact = 'connect_call'
+                     FROM ev AS a
+                     WHERE a.kind = 'connect_call'
                        AND a.conn IS e.conn
                        AND a.id > e.id), 9223372036854775807)
-               AS next_attempt_id
+               AS next_attempt_id,
+           -- the timer lines around it bound the walks below: without
+           -- them, a connection of 2k timer lines and no connect call
+           -- (a production log) walked all its lines for each
+           coalesce((SELECT max(p.id)
+                     FROM ev AS p
+                     WHERE p.kind = 'timeout'
+                       AND p.conn IS e.conn
+                       AND p.id < e.id), 0) AS prev_timer_id,
+           coalesce((SELECT min(p.id)
+                     FROM ev AS p
+                     WHERE p.kind = 'timeout'
+                       AND p.conn IS e.conn
+                       AND p.id > e.id), 9223372036854775807)
+               AS next_timer_id
     FROM evk AS e
     WHERE e.fact = 'timeout'
 )
 INSERT INTO timeout_lines (id, conn, ts, attempt_id, sign_id, failed_id,
-                           earlier_failed_id, next_attempt_id, goes_on)
+                           earlier_failed_id, next_attempt_id, next_line_id,
+                           goes_on)
 SELECT t.id,
        t.conn,
        t.ts,
@@ -163,7 +180,7 @@ SELECT t.id,
        (SELECT min(s.id)
         FROM ev AS s
         WHERE s.conn IS t.conn
-          AND s.id > t.attempt_id
+          AND s.id > max(t.attempt_id, t.prev_timer_id)
           AND s.id < t.id
           -- no connect call logged: the timer's 30 s bound the attempt
           AND (t.attempt_id > 0 OR s.ts IS NULL OR t.ts IS NULL
@@ -173,21 +190,22 @@ SELECT t.id,
                               WHERE live = 'if_ready')
                    AND json_extract(s.json, '$.isSessionReady') = 1))),
        (SELECT min(f.id)
-        FROM evk AS f
-        WHERE f.fact = 'connect_failed'
+        FROM ev AS f
+        WHERE f.kind = 'connect_failed'
           AND f.conn IS t.conn
           AND f.id > t.id
           AND f.id < t.next_attempt_id
           AND (f.ts IS NULL OR t.ts IS NULL OR f.ts - t.ts <= 2000)),
        (SELECT min(f.id)
-        FROM evk AS f
-        WHERE f.fact = 'connect_failed'
+        FROM ev AS f
+        WHERE f.kind = 'connect_failed'
           AND f.conn IS t.conn
           AND f.id > t.attempt_id
           AND f.id < t.id
           AND (t.attempt_id > 0 OR f.ts IS NULL OR t.ts IS NULL
                OR f.ts >= t.ts - 31000)),
        t.next_attempt_id,
+       min(t.next_attempt_id, t.next_timer_id),
        CASE WHEN t.ts IS NOT NULL AND ends.ts IS NOT NULL
             THEN ends.ts - t.ts > 2000
             ELSE ends.id > t.id END
@@ -203,7 +221,7 @@ SET later_sign_id = (SELECT min(s.id)
                      FROM ev AS s
                      WHERE s.conn IS timeout_lines.conn
                        AND s.id > timeout_lines.id
-                       AND s.id < timeout_lines.next_attempt_id
+                       AND s.id < timeout_lines.next_line_id
                        AND (s.kind IN (SELECT kind FROM kinds
                                        WHERE live IN ('yes', 'sending'))
                             OR (s.kind IN (SELECT kind FROM kinds

@@ -216,8 +216,18 @@ SELECT attribute, root_cause, count(*), max(n) > 1
 FROM (SELECT a.attribute, a.conn, s.root_cause, count(*) AS n
       FROM session_attrs AS a
       JOIN session_causes AS s ON s.conn = a.conn
+      WHERE a.attribute <> 'mime'
       GROUP BY a.attribute, a.conn)
 GROUP BY attribute, root_cause;
+-- A session with no MIME type in the log sent none of the types that
+-- lines name (even a production log warns of a text chunk): every session
+-- is known for it.
+INSERT INTO attr_known
+SELECT 'mime', s.root_cause, count(*), 1
+FROM diag_sessions AS d
+JOIN session_causes AS s ON s.conn = d.conn
+WHERE EXISTS (SELECT 1 FROM session_attrs WHERE attribute = 'mime')
+GROUP BY s.root_cause;
 
 -- Each session's config in one string (model, config keys, the start
 -- payload's fields that were not cut): "the same config as N healthy

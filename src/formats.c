@@ -363,6 +363,23 @@ unwrap_plain(struct formats *f, const char *line, size_t len,
 }
 
 /*
+ * A record of the relay's JSONL session logs (sessionlog.c), read as the
+ * terminal line the relay prints for it.  Its unit says where it came
+ * from: connections.sql keeps one of what both logs record.
+ */
+static int
+unwrap_session_log(struct formats *f, const char *line, size_t len,
+    struct envelope *env)
+{
+	if (!sessionlog_unwrap(line, len, &f->text))
+		return FORMATS_NOFIT;
+	env->text = buf_cstr(&f->text);
+	env->len = f->text.len;
+	env->unit = "session-log";
+	return FORMATS_TEXT;
+}
+
+/*
  * journalctl -o export: KEY=value lines, or for a value that is not
  * printable text KEY, a newline, its length as 64-bit little-endian, the
  * bytes and a newline; a blank line ends the entry.  The length and the
@@ -1784,6 +1801,7 @@ static const struct {
 } formats_table[] = {
 	{ "journal-export", ENV_JOURNAL_EXPORT, unwrap_journal_export, "_" },
 	{ "journal-json", ENV_JOURNAL_JSON, unwrap_journal_json, "{\036" },
+	{ "session-log", ENV_SESSION_LOG, unwrap_session_log, "{" },
 	{ "jsonl", ENV_JSON, unwrap_json, "{\036" },
 	{ "docker", ENV_DOCKER, unwrap_json, "" },
 	{ "json-pretty", ENV_JSON_PRETTY, unwrap_json_pretty, "{[" },

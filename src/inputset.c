@@ -112,7 +112,7 @@ static int
 inputset_is_log_name(const char *name)
 {
 	static const char	*ends[] = {
-		".log", ".gz", ".zst", ".xz", ".txt", ".json"
+		".log", ".gz", ".zst", ".xz", ".txt", ".json", ".jsonl"
 	};
 	struct inputset_item	 it;
 	size_t			 len = strlen(name), i, n;
@@ -229,7 +229,7 @@ inputset_add_dir(struct inputset *set, struct inputset_item **items,
 	if (*n == before)
 		inputset_error(set, xasprintf("%s: no log files in the "
 		    "directory (*.log, *.log.N, *.gz, *.zst, *.xz, *.txt, "
-		    "*.json)", dir));
+		    "*.json, *.jsonl)", dir));
 }
 
 /*

@@ -151,7 +151,8 @@ enum envelope_kind {
 	ENV_CRI,
 	ENV_COMPOSE,
 	ENV_PM2,
-	ENV_SYSLOG
+	ENV_SYSLOG,
+	ENV_SESSION_LOG		/* the relay's JSONL session logs */
 };
 enum formats_status {
 	FORMATS_NOFIT = -1,	/* a forced envelope does not fit */
@@ -176,6 +177,9 @@ void	 formats_note_time(struct formats *, int64_t);
 void	 formats_reset(struct formats *);
 int	 formats_kind_from_name(const char *);
 void	 formats_free(struct formats *);
+
+/* sessionlog.c */
+int	 sessionlog_unwrap(const char *, size_t, struct buf *);
 
 /* classify.c */
 /*
@@ -330,7 +334,9 @@ enum kind_live {
 	X(K_AUDIO_SENT, "audio_sent", ROLE_NOISE, FACT_NONE, LIVE_NO, \
 	    KF_FOLD | KF_RUN_JSON | KF_DIAG, NULL, NULL) \
 	X(K_IMAGE_SENT, "image_sent", ROLE_NOISE, FACT_NONE, LIVE_NO, \
-	    KF_FOLD | KF_RUN_JSON | KF_DIAG, NULL, NULL)
+	    KF_FOLD | KF_RUN_JSON | KF_DIAG, NULL, NULL) \
+	X(K_SESSION_LOG_TWIN, "session_log_twin", ROLE_NOISE, FACT_NONE, \
+	    LIVE_NO, KF_RELAY, NULL, NULL)
 
 #define KIND_ENUM(k, name, role, fact, live, flags, label, fields) k,
 enum event_kind {

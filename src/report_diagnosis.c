@@ -69,7 +69,7 @@ static const struct {
 	const char	*value;		/* the one value it is for, or NULL */
 	const char	*test;
 } diag_tests[] = {
-	{ "config_key", NULL, "start a session without `@v` in the config "
+	{ "config_key", NULL, "start a session without @v in the config "
 	    "(for tools: googleSearch only) and see whether it stops" },
 	{ "config_keys", NULL, "start a session with the healthy sessions' "
 	    "config keys (@h) and see whether it stops" },
@@ -81,7 +81,7 @@ static const struct {
 	    "under 200 a second, and see whether it stops" },
 	{ "rate_limited", "yes", "send audio under the relay's 200 chunks a "
 	    "second and see whether it stops" },
-	{ "mime", NULL, "stop sending `@v` through the realtime channel (text "
+	{ "mime", NULL, "stop sending @v through the realtime channel (text "
 	    "goes as client content) and see whether it stops" },
 	{ "setup_completed", "no", "check the config against the Live API's "
 	    "docs for the model: its setup never completed" },

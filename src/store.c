@@ -620,6 +620,9 @@ store_insert_event(struct store *s, int64_t id, int64_t input,
 		s->last_ts = last_ts;
 	if (r->ts_src == TSSRC_ENVELOPE_NOYEAR)
 		s->year_inferred += tot != NULL ? (int64_t)tot->count : 1;
+	/* what both logs record is kept once by connections.sql */
+	if (s->sums != NULL && env->kind == ENV_SESSION_LOG)
+		connsum_drop(s->sums, "session logs to merge");
 	if (s->sums != NULL)
 		connsum_event(s->sums, id, r, env->host,
 		    tot != NULL ? tot->count : 1, last_ts);

@@ -29,8 +29,8 @@ SELECT g.conn AS connection_id,
        g.evidence
 FROM failure_groups AS g
 LEFT JOIN ev AS c ON c.id = (SELECT max(x.id)
-                             FROM evk AS x
-                             WHERE x.fact = 'closed'
+                             FROM ev AS x
+                             WHERE x.kind = 'closed'
                                AND x.conn = g.conn
                                AND x.id < g.first_id)
 WHERE g.kind = 'send_failed'

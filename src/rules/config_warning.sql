@@ -24,9 +24,10 @@ WITH warnings AS (
            coalesce(w.conn,
                     (SELECT n.conn FROM ev AS n
                      WHERE n.id = (SELECT min(x.id)
-                                   FROM evk AS x
-                                   WHERE x.fact IN ('connecting',
-                                                    'connect_call')
+                                   FROM ev AS x
+                                   WHERE x.kind IN (SELECT kind FROM kinds
+                                                    WHERE fact IN ('connecting',
+                                                    'connect_call'))
                                      AND x.id > w.id)),
                     (SELECT min(n.conn) FROM ev AS n
                      WHERE n.id = (SELECT min(y.id) FROM ev AS y

@@ -21,8 +21,8 @@ WITH failures AS MATERIALIZED (
                     json_extract(f.json, '$.originalError'),
                     json_extract(f.json, '$.error.message')) AS text,
            (SELECT max(p.id)
-            FROM evk AS p
-            WHERE p.fact = 'connect_failed'
+            FROM ev AS p
+            WHERE p.kind = 'connect_failed'
               AND p.conn IS f.conn
               AND p.id < f.id) AS previous_id
     FROM evk AS f

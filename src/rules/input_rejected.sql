@@ -34,8 +34,8 @@ SELECT g.conn AS connection_id,
 FROM failure_groups AS g
 JOIN ev AS f ON f.id = g.first_id
 LEFT JOIN ev AS c ON c.id = (SELECT min(x.id)
-                             FROM evk AS x
-                             WHERE x.fact = 'closed'
+                             FROM ev AS x
+                             WHERE x.kind = 'closed'
                                AND x.conn = g.conn
                                AND x.id > g.first_id
                                AND x.code = 1007)

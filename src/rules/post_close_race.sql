@@ -21,7 +21,7 @@ WITH rejected AS (
            r.message LIKE 'REALTIME_INPUT%' AS realtime,
            (SELECT max(c.id)
             FROM ev AS c
-            WHERE c.kind IN (SELECT kind FROM kinds WHERE fact = 'closed')
+            WHERE c.kind = 'closed'
               AND c.conn IS r.conn
               AND c.id < r.id) AS close_id
     FROM ev AS r

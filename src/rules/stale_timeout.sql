@@ -17,8 +17,8 @@
 WITH stale AS MATERIALIZED (
     SELECT t.*,
            (SELECT max(c.id)
-            FROM evk AS c
-            WHERE c.fact = 'closed'
+            FROM ev AS c
+            WHERE c.kind = 'closed'
               AND c.conn IS t.conn
               AND c.id > t.attempt_id
               AND c.id < t.id
@@ -37,8 +37,7 @@ SELECT s.conn AS connection_id,
        1 AS count,
        'Stale timer: the 30 s connect timeout fired although '
            || CASE
-              WHEN sign.kind IN (SELECT kind FROM kinds
-                                 WHERE fact = 'closed')
+              WHEN sign.kind = 'closed'
                   THEN 'the Live API socket had already opened and closed'
                        || ' (closed with ' || coalesce(sign.code, 'no code')
                        || coalesce(' at ' || strftime('%H:%M:%fZ',

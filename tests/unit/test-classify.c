@@ -203,6 +203,31 @@ test_kinds(void)
 		if (classify_kind(i)->label != NULL)
 			CHECK(classify_kind(i)->role != ROLE_NOISE);
 	}
+	/*
+	 * The facts that rules look up by min() or max() have one kind each,
+	 * named as the fact: the look-ups say kind = 'closed', as SQLite's
+	 * min/max optimization needs (docs/rules.md).
+	 */
+	for (i = 0; i < K__COUNT; i++) {
+		switch (classify_kind(i)->fact) {
+		case FACT_CLOSED:
+			CHECK(strcmp(classify_kind(i)->name, "closed") == 0);
+			break;
+		case FACT_TIMEOUT:
+			CHECK(strcmp(classify_kind(i)->name, "timeout") == 0);
+			break;
+		case FACT_CONNECT_CALL:
+			CHECK(strcmp(classify_kind(i)->name, "connect_call") ==
+			    0);
+			break;
+		case FACT_CONNECT_FAILED:
+			CHECK(strcmp(classify_kind(i)->name,
+			    "connect_failed") == 0);
+			break;
+		default:
+			break;
+		}
+	}
 	CHECK(classify_kind(-1) == classify_kind(K_OTHER));
 	CHECK(classify_kind(K__COUNT) == classify_kind(K_OTHER));
 	CHECK(!classify_kind_attributable(K_OTHER));
