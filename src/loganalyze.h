@@ -632,7 +632,7 @@ void	 md_escape_cell(struct buf *, const char *, size_t);
 const char *report_path_short(const char *, size_t);
 size_t	 report_common_dir(struct sqlite3 *);
 int	 report_select_sections(struct store *, const struct report_options *,
-	    int, char **);
+	    char **);
 extern const char report_milestones_sql[];
 extern const char report_evidence_sql[];
 extern const char report_fields_sql[];

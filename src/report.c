@@ -1015,20 +1015,21 @@ report_connection_findings(struct report *r, const char *conn)
 }
 
 /*
- * The connections that get a section, in report_sections: with --all (or
- * size REPORT_ALL) every one with problems; else the first nfull in reading
- * order and the first of each way connections went wrong (outcome, root
- * causes and consequences), the commonest first, up to nmodes.  nfull or
- * nmodes -1: no limit.  -1 and *cause on a query error.
+ * For the markdown report and the terminal view: the verdicts of the
+ * connections with problems in temp.report_verdicts, and those that get a
+ * section in temp.report_sections.  With o NULL or --all, every one; with
+ * --brief the first of each of the commonest ways they went wrong (outcome,
+ * root causes, consequences); else the first REPORT_FULL_SECTIONS in
+ * reading order and the first of each way, up to REPORT_MAX_MODES.  -1 and
+ * *cause on a query error.
  */
 int
 report_select_sections(struct store *s, const struct report_options *o,
-    int brief_text, char **cause)
+    char **cause)
 {
 	char	*sql;
 	int	 nfull, nmodes, rc;
 
-	(void)brief_text;
 	if (o == NULL || o->size == REPORT_ALL) {
 		nfull = -1;
 		nmodes = 0;
@@ -1577,7 +1578,7 @@ report_markdown(struct store *s, const struct report_options *o,
 	}
 	diagnosis_free(d);
 	report_lap("diagnosis");
-	if (report_select_sections(s, o, 0, cause) != 0)
+	if (report_select_sections(s, o, cause) != 0)
 		return -1;
 	report_lap("selection of sections");
 	report_advice(&r);

@@ -849,7 +849,7 @@ report_text(struct store *s, const struct report_options *o,
 	t.full = o != NULL && o->size == REPORT_ALL;
 	t.common = report_common_dir(t.db);
 	t.one_input = text_scalar(&t, "SELECT count(*) FROM inputs") == 1;
-	if (report_select_sections(s, o, 1, cause) != 0)
+	if (report_select_sections(s, o, cause) != 0)
 		return -1;
 	text_summary(&t);
 	text_inputs(&t);
