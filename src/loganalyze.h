@@ -634,6 +634,7 @@ int	 rules_load_dir(struct ruleset *, const char *, char **);
 void	 rules_set_param(struct ruleset *, const char *, int64_t);
 int	 rules_run(struct ruleset *, struct store *, char **);
 size_t	 rules_count(const struct ruleset *);
+int	 rules_has(const struct ruleset *, const char *);
 int	 severity_from_name(const char *);
 const char *severity_name(int);
 void	 rules_free(struct ruleset *);
@@ -651,9 +652,58 @@ int	 output_close(struct output *, char **);
 void	 output_abort(struct output *);
 
 /* report.c */
-int	 report_markdown(struct store *, struct buf *, struct output *,
-	    char **);
+enum report_size {
+	REPORT_BOUNDED,		/* the default: under REPORT_BUDGET bytes */
+	REPORT_BRIEF,		/* an issue comment: under REPORT_BUDGET_BRIEF */
+	REPORT_ALL		/* every section */
+};
+#define REPORT_BUDGET		(240 * 1024)
+#define REPORT_BUDGET_BRIEF	56000
+/* What the reports show, and how: from the command line. */
+struct report_options {
+	enum report_size size;
+	int		 color;		/* text: colour escapes */
+	int		 width;		/* text: the terminal's columns */
+	const char	**conns;	/* --conn prefixes */
+	size_t		 nconns;
+	const char	**rules;	/* --rule ids */
+	size_t		 nrules;
+	int64_t		 focus_total;	/* connections before the focus */
+};
+int	 report_markdown(struct store *, const struct report_options *,
+	    struct buf *, struct output *, char **);
 void	 md_escape_cell(struct buf *, const char *, size_t);
+const char *report_path_short(const char *, size_t);
+size_t	 report_common_dir(struct sqlite3 *);
+int	 report_select_sections(struct store *, const struct report_options *,
+	    char **);
+extern const char report_milestones_sql[];
+extern const char report_evidence_sql[];
+extern const char report_fields_sql[];
+extern const char report_verdicts_sql[];
+extern const char report_others_sql[];
+extern const char report_healthy_sql[];
+struct sqlite3_stmt;
+const char *report_col_text(struct sqlite3_stmt *, int);
+int64_t	 report_col_ts(struct sqlite3_stmt *, int);
+int64_t	 report_query_int(struct sqlite3 *, const char *, int *, char **);
+extern const char report_timeline_sql[];
+extern const char report_roots_sql[];
+extern const char report_consequences_sql[];
+void	 report_focus_note(struct buf *, const struct report_options *);
+
+/* report_focus.c */
+int	 report_focus(struct store *, struct ruleset *,
+	    struct report_options *, char **);
+
+/* report_chart.c */
+void	 chart_mermaid_label(struct buf *, const char *, size_t);
+int	 chart_sessions(struct sqlite3 *, struct buf *, char **);
+int	 chart_rate(struct sqlite3 *, struct buf *, const char *, char **);
+
+/* report_text.c */
+int	 report_text(struct store *, const struct report_options *,
+	    struct buf *, struct output *, char **);
 
 /* report_compare.c */
 extern const char report_compare_sql[];
@@ -676,8 +726,8 @@ struct json_t *diagnosis_json_summary(const struct diagnosis *);
 struct json_t *diagnosis_json(const struct diagnosis *);
 
 /* report_json.c */
-int	 report_json(struct store *, struct buf *, struct output *,
-	    char **);
+int	 report_json(struct store *, const struct report_options *,
+	    struct buf *, struct output *, char **);
 
 /* query.c */
 int	 query_run(struct store *, const char *, int, struct buf *,

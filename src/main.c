@@ -8,6 +8,7 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -52,8 +53,10 @@ struct options {
 	size_t		 nrules_dirs;
 	const char	*since;
 	const char	*until;
-	int		 json;
 	int		 format_given;	/* --format, for --ingest-only */
+	int		 format;	/* FORMAT_*, or -1: by the output */
+	int		 color;		/* COLOR_* */
+	struct report_options report;
 	int		 fail_on;	/* severity, or -1 */
 	int		 quiet;
 	int		 ingest_only;	/* load, then stop: no rules, no report */
@@ -62,8 +65,16 @@ struct options {
 	struct ingest_options ingest;
 };
 
+enum { FORMAT_MD, FORMAT_JSON, FORMAT_TEXT };
+enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+
 enum {
 	OPT_FORMAT = 256,
+	OPT_COLOR,
+	OPT_BRIEF,
+	OPT_ALL,
+	OPT_CONN,
+	OPT_RULE,
 	OPT_DB,
 	OPT_SQL,
 	OPT_RULES,
@@ -82,6 +93,12 @@ enum {
 static const struct option long_options[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "color", required_argument, NULL, OPT_COLOR },
+	{ "colour", required_argument, NULL, OPT_COLOR },
+	{ "brief", no_argument, NULL, OPT_BRIEF },
+	{ "all", no_argument, NULL, OPT_ALL },
+	{ "conn", required_argument, NULL, OPT_CONN },
+	{ "rule", required_argument, NULL, OPT_RULE },
 	{ "db", required_argument, NULL, OPT_DB },
 	{ "sql", required_argument, NULL, OPT_SQL },
 	{ "rules", required_argument, NULL, OPT_RULES },
@@ -109,7 +126,8 @@ usage(FILE *f)
 "\n"
 "Analyse Gemini Live relay logs: rebuild every connection's timeline, find\n"
 "1007 closes, rate-limit bursts, frames racing a closed session and connect\n"
-"timeouts, tell causes from consequences, and write a markdown report.\n"
+"timeouts, tell causes from consequences, and write a report: for reading\n"
+"at a terminal, in markdown (for GitHub) or in JSON.\n"
 "With no FILE, or with -, read standard input.  Input may be compressed\n"
 "(gzip, and zstd and xz when --version lists them); a directory stands for\n"
 "its log files, and a rotated set is read oldest first.\n"
@@ -117,7 +135,17 @@ usage(FILE *f)
 "Output:\n"
 "  -o, --output FILE      write the report to FILE (atomically) not stdout;\n"
 "                         never an input or the --db file\n"
-"      --format md|json   report format (default md)\n"
+"      --format F         report format: text (the default at a terminal),\n"
+"                         md (markdown, the default otherwise) or json\n"
+"      --color WHEN       colour in text: auto (default: at a terminal,\n"
+"                         unless NO_COLOR is set), always or never\n"
+"      --brief            a short markdown report: under 60,000 characters\n"
+"      --all              every connection's section, however long\n"
+"                         (by default the report stays under 256 KB)\n"
+"      --conn ID          only this connection (a unique prefix of its\n"
+"                         id is enough); may be given more than once\n"
+"      --rule ID          only the connections where rule ID fired; may be\n"
+"                         given more than once\n"
 "      --fail-on SEV      exit 1 if a finding is at or above SEV\n"
 "                         (error, warning or info)\n"
 "  -q, --quiet            no progress counter or skipped-file notes on stderr\n"
@@ -260,6 +288,7 @@ parse_options(int argc, char **argv, struct options *o)
 	int	c;
 
 	memset(o, 0, sizeof *o);
+	o->format = -1;
 	o->fail_on = -1;
 	o->burst_gap_ms = 1000;
 	o->sql_timeout_ms = SANDBOX_DEFAULT_TIMEOUT_MS;
@@ -281,12 +310,41 @@ parse_options(int argc, char **argv, struct options *o)
 			o->format_given = 1;
 			if (strcmp(optarg, "md") == 0 ||
 			    strcmp(optarg, "markdown") == 0)
-				o->json = 0;
+				o->format = FORMAT_MD;
 			else if (strcmp(optarg, "json") == 0)
-				o->json = 1;
+				o->format = FORMAT_JSON;
+			else if (strcmp(optarg, "text") == 0)
+				o->format = FORMAT_TEXT;
 			else
-				usage_error("--format: '%s' is not md or json",
-				    optarg);
+				usage_error("--format: '%s' is not text, md or "
+				    "json", optarg);
+			break;
+		case OPT_COLOR:
+			if (strcmp(optarg, "auto") == 0)
+				o->color = COLOR_AUTO;
+			else if (strcmp(optarg, "always") == 0)
+				o->color = COLOR_ALWAYS;
+			else if (strcmp(optarg, "never") == 0)
+				o->color = COLOR_NEVER;
+			else
+				usage_error("--color: '%s' is not auto, always "
+				    "or never", optarg);
+			break;
+		case OPT_BRIEF:
+			o->report.size = REPORT_BRIEF;
+			break;
+		case OPT_ALL:
+			o->report.size = REPORT_ALL;
+			break;
+		case OPT_CONN:
+			o->report.conns = xreallocarray(o->report.conns,
+			    o->report.nconns + 1, sizeof *o->report.conns);
+			o->report.conns[o->report.nconns++] = optarg;
+			break;
+		case OPT_RULE:
+			o->report.rules = xreallocarray(o->report.rules,
+			    o->report.nrules + 1, sizeof *o->report.rules);
+			o->report.rules[o->report.nrules++] = optarg;
 			break;
 		case OPT_DB:
 			if (*optarg == '\0')
@@ -369,6 +427,51 @@ parse_options(int argc, char **argv, struct options *o)
 }
 
 static volatile sig_atomic_t stop_mode;	/* catch_stop_signals */
+/*
+ * The terminal view is the default only where a person reads: standard
+ * output a terminal, no -o.  Its width is the terminal's, else COLUMNS,
+ * else 80; colour only at a terminal without NO_COLOR, or when asked.
+ */
+static void
+text_options(struct options *o)
+{
+	struct winsize	 ws;
+	const char	*env;
+	int		 tty;
+	long		 n;
+	char		*end;
+
+	tty = o->output == NULL && isatty(STDOUT_FILENO);
+	if (o->format == -1)
+		o->format = tty ? FORMAT_TEXT : FORMAT_MD;
+	o->report.width = 0;
+	if (tty && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		o->report.width = ws.ws_col;
+	if (o->report.width == 0 && (env = getenv("COLUMNS")) != NULL) {
+		n = strtol(env, &end, 10);
+		if (end != env && *end == '\0' && n > 0 && n < 10000)
+			o->report.width = (int)n;
+	}
+	if (o->report.width == 0)
+		o->report.width = 80;
+	if (o->report.width < 40)
+		o->report.width = 40;
+	switch (o->color) {
+	case COLOR_ALWAYS:
+		o->report.color = 1;
+		break;
+	case COLOR_NEVER:
+		o->report.color = 0;
+		break;
+	default:
+		env = getenv("NO_COLOR");
+		o->report.color = tty && (env == NULL || *env == '\0');
+		env = getenv("TERM");
+		if (env != NULL && strcmp(env, "dumb") == 0)
+			o->report.color = 0;
+		break;
+	}
+}
 
 static void
 on_stop_signal(int sig)
@@ -504,6 +607,7 @@ main(int argc, char **argv)
 	signal(SIGXFSZ, SIG_IGN);
 	catch_stop_signals(1);
 	parse_options(argc, argv, &o);
+	text_options(&o);
 	lap();
 	inputset_expand(&set, (const char *const *)argv + optind,
 	    (size_t)(argc - optind));
@@ -626,6 +730,11 @@ main(int argc, char **argv)
 		goto out;
 	}
 	log_debug("%zu rules in %.3f s", rules_count(rules), lap());
+	if ((rc = report_focus(store, rules, &o.report, &cause)) != 0) {
+		log_warnx("%s", cause);
+		status = rc == -1 ? EXIT_USAGE : EXIT_IO;
+		goto out;
+	}
 
 	if ((dst = output_open(o.output, &cause)) == NULL) {
 		log_warnx("%s", cause);
@@ -634,11 +743,14 @@ main(int argc, char **argv)
 	}
 	buf_init(&out);
 	if (o.sql != NULL)
-		rc = query_run(store, o.sql, o.json, &out, dst, &cause);
-	else if (o.json)
-		rc = report_json(store, &out, dst, &cause);
+		rc = query_run(store, o.sql, o.format == FORMAT_JSON, &out,
+		    dst, &cause);
+	else if (o.format == FORMAT_JSON)
+		rc = report_json(store, &o.report, &out, dst, &cause);
+	else if (o.format == FORMAT_TEXT)
+		rc = report_text(store, &o.report, &out, dst, &cause);
 	else
-		rc = report_markdown(store, &out, dst, &cause);
+		rc = report_markdown(store, &o.report, &out, dst, &cause);
 	if (rc != 0) {
 		log_warnx("%s", cause);
 		buf_free(&out);
@@ -670,6 +782,8 @@ out:
 	inputset_free(&set);
 	free(cause);
 	free(o.rules_dirs);
+	free(o.report.conns);
+	free(o.report.rules);
 	ingest_free(ing);
 	rules_free(rules);
 	store_close(store);

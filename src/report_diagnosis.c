@@ -252,6 +252,7 @@ diag_features(sqlite3 *db, struct mode *m, int *failed, char **cause)
 	sqlite3_finalize(st);
 	if (*failed)
 		return -1;
+	/* qsort's array may not be NULL, even empty (UBSan) */
 	if (m->nf > 1)
 		qsort(m->f, m->nf, sizeof *m->f, diag_feature_cmp);
 	for (i = 0; i < m->nf; i++)

@@ -368,14 +368,40 @@ jr_findings(struct jreport *jr)
 	jr_array_end(jr);
 }
 
-/* Write the JSON report into out.  -1 and *cause on a query error. */
+/* What --conn and --rule kept, or NULL when they were not given. */
+static json_t *
+jr_focus(const struct report_options *o)
+{
+	json_t	*v, *a;
+	size_t	 i;
+
+	if (o == NULL || (o->nconns == 0 && o->nrules == 0))
+		return NULL;
+	v = json_object();
+	a = json_array();
+	for (i = 0; i < o->nconns; i++)
+		json_array_append_new(a, json_string(o->conns[i]));
+	json_object_set_new(v, "conns", a);
+	a = json_array();
+	for (i = 0; i < o->nrules; i++)
+		json_array_append_new(a, json_string(o->rules[i]));
+	json_object_set_new(v, "rules", a);
+	json_object_set_new(v, "connections_before",
+	    json_integer(o->focus_total));
+	return v;
+}
+
+/*
+ * Write the JSON report into out: always complete (no size bound), but
+ * narrowed by --conn and --rule.  -1 and *cause on a query error.
+ */
 int
-report_json(struct store *s, struct buf *out, struct output *dst,
-    char **cause)
+report_json(struct store *s, const struct report_options *o,
+    struct buf *out, struct output *dst, char **cause)
 {
 	struct jreport	  jr;
 	struct diagnosis *d;
-	json_t		 *run_inputs, *compare;
+	json_t		 *run_inputs, *compare, *focus;
 
 	memset(&jr, 0, sizeof jr);
 	jr.db = store_db(s);
@@ -386,6 +412,8 @@ report_json(struct store *s, struct buf *out, struct output *dst,
 
 	buf_adds(out, "{\n");
 	jr_member(&jr, "tool", json_string(PACKAGE_STRING));
+	if ((focus = jr_focus(o)) != NULL)
+		jr_member(&jr, "focus", focus);
 	jr_member(&jr, "inputs", jr_inputs(&jr));
 	run_inputs = jr_run_inputs(&jr);
 	if (run_inputs != NULL)

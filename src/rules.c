@@ -162,6 +162,19 @@ rules_count(const struct ruleset *rs)
 	return rs->n;
 }
 
+/* Whether a rule of that id is loaded. */
+int
+rules_has(const struct ruleset *rs, const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < rs->n; i++) {
+		if (strcmp(rs->rules[i].id, id) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* Set a value rules read as (SELECT value FROM params WHERE key = ...). */
 void
 rules_set_param(struct ruleset *rs, const char *key, int64_t value)

@@ -168,10 +168,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_ok(rules_run(rules, store, &cause), cause, "rules");
 
 	buf_init(&out);
-	fuzz_ok(report_markdown(store, &out, NULL, &cause), cause, "markdown");
+	fuzz_ok(report_markdown(store, NULL, &out, NULL, &cause), cause,
+	    "markdown");
 	fuzz_check_clean(out.data, out.len, "\n\t");	/* tabs in evidence */
 	buf_reset(&out);
-	fuzz_ok(report_json(store, &out, NULL, &cause), cause, "json");
+	fuzz_ok(report_text(store, NULL, &out, NULL, &cause), cause, "text");
+	fuzz_check_clean(out.data, out.len, "\n");
+	buf_reset(&out);
+	fuzz_ok(report_json(store, NULL, &out, NULL, &cause), cause, "json");
 	j = json_loadb(out.data, out.len, 0, &jerr);
 	if (j == NULL) {
 		fprintf(stderr, "JSON report: %d:%d: %s\n", jerr.line,

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests for text.c and the markdown escaping in report.c. */
+/*
+ * Unit tests for text.c, the markdown escaping in report.c and the
+ * mermaid labels of report_chart.c.
+ */
 #include "config.h"
 
 #include <string.h>
@@ -54,10 +57,38 @@ test_cells(void)
 	CHECK(strchr(cell("two\nlines"), '\n') == NULL);
 }
 
+static const char *
+label(const char *s)
+{
+	static struct buf	b;
+
+	buf_reset(&b);
+	chart_mermaid_label(&b, s, strlen(s));
+	return buf_cstr(&b);
+}
+
+static void
+test_mermaid_labels(void)
+{
+	CHECK(strcmp(label("close 1007"), "close 1007") == 0);
+	CHECK(strcmp(label("rate_limit_burst"), "rate_limit_burst") == 0);
+	/* what ends a task (:), a statement (;), a comment (%%), a line */
+	CHECK(strcmp(label("a:b;c%%d\ne"), "a b c  d e") == 0);
+	CHECK(strcmp(label("\"]) click x call alert(1)"),
+	    "  ) click x call alert(1)") == 0);
+	CHECK(strcmp(label("<b>#1</b>`x`"), " b  1 /b  x ") == 0);
+	/* bytes of other scripts and controls become spaces too */
+	CHECK(strcmp(label("caf\xc3\xa9\033"), "caf   ") == 0);
+	/* at most 40 bytes */
+	CHECK(strlen(label("0123456789012345678901234567890123456789xyz"))
+	    == 40);
+}
+
 int
 main(void)
 {
 	TEST(test_sanitize);
 	TEST(test_cells);
+	TEST(test_mermaid_labels);
 	return check_total_failed != 0;
 }
