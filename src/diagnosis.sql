@@ -27,9 +27,9 @@ LEFT JOIN findings AS f
                   LIMIT 1);
 
 -- The sessions the diagnosis compares: every failed and every healthy one
--- up to DIAG_SAMPLE (500) of each, evenly spread over the window beyond
--- that, so that its cost stays bounded on a day of logs while its shares
--- stay those of the whole.
+-- up to 300 of each, evenly spread over the window beyond that, so that
+-- its cost stays bounded on a day of logs while its shares stay those of
+-- the whole.
 CREATE TEMP TABLE IF NOT EXISTS diag_sessions (conn TEXT PRIMARY KEY);
 DELETE FROM diag_sessions;
 INSERT INTO diag_sessions
@@ -40,8 +40,8 @@ FROM (SELECT s.conn,
              count(*) OVER (PARTITION BY s.root_cause IS NULL) AS total
       FROM session_causes AS s
       JOIN connections AS c ON c.conn = s.conn)
-WHERE total <= 500
-   OR (n - 1) * 500 / total <> n * 500 / total;
+WHERE total <= 300
+   OR (n - 1) * 300 / total <> n * 300 / total;
 
 -- Every attribute of every connection, one row per (attribute, value); a
 -- connection has no row for an attribute its lines do not give (a
@@ -217,7 +217,8 @@ FROM (SELECT a.attribute, a.conn, s.root_cause, count(*) AS n
       FROM session_attrs AS a
       JOIN session_causes AS s ON s.conn = a.conn
       WHERE a.attribute <> 'mime'
-      GROUP BY a.attribute, a.conn)
+      -- in the primary key's order: no sort
+      GROUP BY a.conn, a.attribute)
 GROUP BY attribute, root_cause;
 -- A session with no MIME type in the log sent none of the types that
 -- lines name (even a production log warns of a text chunk): every session
