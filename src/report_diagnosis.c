@@ -415,14 +415,35 @@ diag_text(struct buf *out, const char *s)
 		md_escape_cell(out, s, strlen(s));
 }
 
+/*
+ * A feature in a code span, "`attribute = value`": markdown's escapes do
+ * not work inside one (they would show), so the text is only sanitized,
+ * and a backtick or a bar, which would end the span or a table's cell,
+ * becomes a quote or a slash.
+ */
+static void
+diag_code(struct buf *out, const struct feature *f)
+{
+	struct buf	 b;
+	size_t		 i;
+
+	buf_init(&b);
+	text_sanitize(&b, f->attribute, strlen(f->attribute));
+	buf_adds(&b, " = ");
+	text_sanitize(&b, f->value, strlen(f->value));
+	buf_addc(out, '`');
+	for (i = 0; i < b.len; i++)
+		buf_addc(out, b.data[i] == '`' ? '\'' : b.data[i] == '|' ? '/' :
+		    b.data[i]);
+	buf_addc(out, '`');
+	buf_free(&b);
+}
+
 static void
 diag_feature_words(struct buf *out, const struct feature *f)
 {
-	buf_adds(out, "`");
-	diag_text(out, f->attribute);
-	buf_adds(out, " = ");
-	diag_text(out, f->value);
-	buf_printf(out, "` (%lld of %lld failed, %lld of %lld healthy; "
+	diag_code(out, f);
+	buf_printf(out, " (%lld of %lld failed, %lld of %lld healthy; "
 	    "p = %.2g)", (long long)f->fc, (long long)f->ft,
 	    (long long)f->hc, (long long)f->ht, f->p);
 }
@@ -660,11 +681,9 @@ diagnosis_markdown(const struct diagnosis *d, struct store *s,
 			if (h++ == 0)
 				buf_adds(out, "Hypotheses, most likely "
 				    "first:\n\n");
-			buf_printf(out, "%d. `", h);
-			diag_text(out, f->attribute);
-			buf_adds(out, " = ");
-			diag_text(out, f->value);
-			buf_printf(out, "` leads to it. For: %lld of %lld "
+			buf_printf(out, "%d. ", h);
+			diag_code(out, f);
+			buf_printf(out, " leads to it. For: %lld of %lld "
 			    "failed sessions had it. Against: %lld of %lld "
 			    "failed did not, %lld of %lld healthy did. Test: ",
 			    (long long)f->fc, (long long)f->ft,
