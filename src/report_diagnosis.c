@@ -146,15 +146,24 @@ diag_rate(int64_t n, int64_t of)
 	return of > 0 ? (double)n / (double)of : 0;
 }
 
-/* Best separators first: the lowest p, then the widest gap. */
+/*
+ * Best separators first: the lowest p (a table and its complement, "yes"
+ * and "no", have the same one but for rounding), then the value more
+ * common among the failed sessions, then the widest gap.
+ */
 static int
 diag_feature_cmp(const void *a, const void *b)
 {
 	const struct feature	*x = a, *y = b;
 	double			 gx, gy;
+	int			 fx, fy;
 
-	if (x->p != y->p)
+	if (fabs(x->p - y->p) > 1e-9 * (x->p > y->p ? x->p : y->p))
 		return x->p < y->p ? -1 : 1;
+	fx = diag_rate(x->fc, x->ft) > diag_rate(x->hc, x->ht);
+	fy = diag_rate(y->fc, y->ft) > diag_rate(y->hc, y->ht);
+	if (fx != fy)
+		return fx ? -1 : 1;
 	gx = fabs(diag_rate(x->fc, x->ft) - diag_rate(x->hc, x->ht));
 	gy = fabs(diag_rate(y->fc, y->ft) - diag_rate(y->hc, y->ht));
 	if (gx != gy)
