@@ -211,19 +211,24 @@ CREATE TEMP TABLE IF NOT EXISTS attr_known (
 CREATE INDEX IF NOT EXISTS temp.attr_known_cause
 	ON attr_known (root_cause, attribute);
 DELETE FROM attr_known;
+-- From the counts, not from the rows: an attribute of one value a session
+-- is known for as many sessions as its values count; a session has as
+-- many config keys as it likes, and is known for them when its key list
+-- is; a session with no MIME type in the log sent none of the types that
+-- lines name (even a production log warns of a text chunk), so every
+-- session is known for it.
 INSERT INTO attr_known
-SELECT attribute, root_cause, count(*), max(n) > 1
-FROM (SELECT a.attribute, a.conn, s.root_cause, count(*) AS n
-      FROM session_attrs AS a
-      JOIN session_causes AS s ON s.conn = a.conn
-      WHERE a.attribute <> 'mime'
-      -- in the primary key's order: no sort
-      GROUP BY a.conn, a.attribute)
-GROUP BY attribute, root_cause;
--- A session with no MIME type in the log sent none of the types that
--- lines name (even a production log warns of a text chunk): every session
--- is known for it.
-INSERT INTO attr_known
+SELECT CASE attribute WHEN 'config_keys' THEN 'config_key' ELSE attribute END,
+       root_cause, sum(sessions), attribute = 'config_keys'
+FROM attr_counts
+WHERE attribute NOT IN ('config_key', 'mime')
+GROUP BY attribute, root_cause
+UNION ALL
+SELECT 'config_keys', root_cause, sum(sessions), 0
+FROM attr_counts
+WHERE attribute = 'config_keys'
+GROUP BY root_cause
+UNION ALL
 SELECT 'mime', s.root_cause, count(*), 1
 FROM diag_sessions AS d
 JOIN session_causes AS s ON s.conn = d.conn
