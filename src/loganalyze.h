@@ -674,7 +674,7 @@ int	 report_markdown(struct store *, const struct report_options *,
 	    struct buf *, struct output *, char **);
 void	 md_escape_cell(struct buf *, const char *, size_t);
 const char *report_path_short(const char *, size_t);
-size_t	 report_common_dir(struct sqlite3 *);
+size_t	 report_common_dir(struct sqlite3 *, int *, char **);
 int	 report_select_sections(struct store *, const struct report_options *,
 	    char **);
 extern const char report_milestones_sql[];

@@ -302,20 +302,22 @@ report_row_fits(struct report *r, size_t need, int64_t rows, int64_t max,
 /*
  * The length of the directory all inputs' paths start with ("logs/" of
  * "logs/a.log" and "logs/b.log"; 0 when they share none), so the report
- * can name them shorter.
+ * can name them shorter.  On an error *failed is set and *cause given,
+ * as by store_query.
  */
 size_t
-report_common_dir(sqlite3 *db)
+report_common_dir(sqlite3 *db, int *failed, char **cause)
 {
 	sqlite3_stmt	*st;
 	char		*common = NULL;
 	const char	*p;
 	size_t		 n = 0, i;
 
-	if (sqlite3_prepare_v2(db, "SELECT path FROM inputs ORDER BY id", -1,
-	    &st, NULL) != SQLITE_OK)
+	if (*failed)
 		return 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	st = store_query(db, "SELECT path FROM inputs ORDER BY id", failed,
+	    cause);
+	while (!*failed && store_query_step(db, st, failed, cause)) {
 		p = (const char *)sqlite3_column_text(st, 0);
 		if (p == NULL)
 			continue;
@@ -653,7 +655,7 @@ const char report_milestones_sql[] =
 const char report_timeline_sql[] =
 	"SELECT e.ts, e.id, e.kind, k.label,"
 	" CASE WHEN k.show_code THEN e.code END,"
-	" CASE WHEN k.fields IS NOT NULL AND json_valid(e.json) THEN"
+	" CASE WHEN k.fields IS NOT NULL AND e.json IS NOT NULL THEN"
 	"  (SELECT value FROM (SELECT j.value AS value,"
 	"    instr(' ' || k.fields || ' ', ' ' || j.key || ' ') AS pos"
 	"    FROM json_each(e.json) AS j)"
@@ -752,13 +754,15 @@ report_evidence_run(struct buf *body, sqlite3_stmt *st)
 /*
  * An evidence line: its place, level and message, then its JSON fields,
  * those that decide first (the close code and reason, the config sent),
- * without the connection id and time the section already shows.
+ * without the connection id and time the section already shows.  The store
+ * keeps json only of lines whose JSON parsed as an object, so no
+ * json_valid() here: SQLite 3.40's returns 0 when it runs out of memory,
+ * and the line would be shown raw in a report that says it is complete.
  */
 const char report_evidence_sql[] =
 	"SELECT i.path, e.line, l.text, e.line_count,"
 	" coalesce(e.last_line, e.line), e.last_ts, e.level, e.message,"
-	" e.json IS NOT NULL AND json_valid(e.json)"
-	"  AND json_type(e.json) = 'object'"
+	" e.json IS NOT NULL"
 	" FROM events AS e JOIN event_lines AS l ON l.id = e.id"
 	" JOIN inputs AS i ON i.id = e.input_id WHERE e.id = ?1";
 
@@ -1557,7 +1561,7 @@ report_markdown(struct store *s, const struct report_options *o,
 		r.budget = REPORT_BUDGET;
 	else if (o->size == REPORT_BRIEF)
 		r.budget = REPORT_BUDGET_BRIEF;
-	r.common = report_common_dir(r.db);
+	r.common = report_common_dir(r.db, &r.failed, r.cause);
 	r.one_input = report_scalar(&r, "SELECT count(*) FROM inputs") == 1;
 	report_lap(NULL);
 	buf_adds(out, "# Relay session analysis\n\n");

@@ -847,7 +847,7 @@ report_text(struct store *s, const struct report_options *o,
 	t.width = o != NULL && o->width >= 40 ? o->width : 80;
 	t.color = o != NULL && o->color;
 	t.full = o != NULL && o->size == REPORT_ALL;
-	t.common = report_common_dir(t.db);
+	t.common = report_common_dir(t.db, &t.failed, t.cause);
 	t.one_input = text_scalar(&t, "SELECT count(*) FROM inputs") == 1;
 	if (report_select_sections(s, o, cause) != 0)
 		return -1;
