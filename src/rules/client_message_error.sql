@@ -8,18 +8,20 @@
 --   responses: the browser sent something the relay dropped.
 -- next: Check what the browser sends for that message type against the
 --   relay's protocol (the JSON fields are in the evidence lines).
-SELECT conn AS connection_id,
-       first_ts,
-       last_ts,
-       lines AS count,
-       message
-           || coalesce(': ' || error_text, '')
-           || CASE WHEN lines > 1
-                   THEN printf(', %d times', lines) ELSE '' END
+SELECT g.conn AS connection_id,
+       g.first_ts,
+       g.last_ts,
+       g.lines AS count,
+       g.message
+           || coalesce(': ' || g.error_text,
+                       ' ' || json_extract(f.json, '$.messageType'), '')
+           || CASE WHEN g.lines > 1
+                   THEN printf(', %d times', g.lines) ELSE '' END
            || '. The relay dropped what the browser sent.' AS summary,
-       first_id AS anchor_event,
+       g.first_id AS anchor_event,
        NULL AS cause_event,
-       evidence
-FROM failure_groups
-WHERE kind = 'client_message_error'
-ORDER BY first_id;
+       g.evidence
+FROM failure_groups AS g
+JOIN ev AS f ON f.id = g.first_id
+WHERE g.kind = 'client_message_error'
+ORDER BY g.first_id;
