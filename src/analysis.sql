@@ -232,6 +232,58 @@ WHERE failed_id IS NULL
   AND sign_id IS NULL
   AND earlier_failed_id IS NULL;
 
+-- The warnings of frames the relay rejected for want of a Live API session
+-- (kinds of fact 'rejected'), per connection, on either side of its first
+-- close: before it, or with no close, frames_without_session reports them;
+-- after it post_close_race does, as the close's consequence.  One
+-- REALTIME_INPUT frame prints two warnings (after retries, then no active
+-- session), so frames counts frames, not lines; a row of ev may be a run
+-- of identical warnings (line_count lines, src/runs.c).
+--   after_close  1 for the warnings after the connection's first close
+--   close_id     then that close: the last one before the first warning
+CREATE TEMP TABLE IF NOT EXISTS rejected_frames (
+	conn		TEXT,
+	after_close	INTEGER NOT NULL,
+	close_id	INTEGER,
+	first_id	INTEGER,
+	last_id		INTEGER,
+	first_ts	INTEGER,
+	last_ts		INTEGER,
+	frames		INTEGER,
+	lines		INTEGER
+);
+DELETE FROM rejected_frames;
+INSERT INTO rejected_frames
+WITH rejected AS (
+    SELECT r.id,
+           r.conn,
+           r.ts,
+           coalesce(r.last_ts, r.ts) AS end_ts,
+           r.line_count,
+           r.kind,
+           r.message LIKE 'REALTIME_INPUT%' AS realtime,
+           (SELECT max(c.id)
+            FROM ev AS c
+            WHERE c.kind = 'closed'
+              AND c.conn IS r.conn
+              AND c.id < r.id) AS close_id
+    FROM ev AS r
+    WHERE r.kind IN (SELECT kind FROM kinds WHERE fact = 'rejected')
+)
+SELECT conn,
+       close_id IS NOT NULL,
+       min(close_id),
+       min(id),
+       max(id),
+       min(ts),
+       max(end_ts),
+       max(sum((kind = 'retries') * line_count),
+           sum((kind = 'no_session' AND realtime) * line_count))
+           + sum((kind = 'no_session' AND NOT realtime) * line_count),
+       sum(line_count)
+FROM rejected
+GROUP BY conn, close_id IS NOT NULL;
+
 -- The failure lines of the window in groups: one kind, one connection (or
 -- none, for the relay's own lines), one message and one error.  Most
 -- failure rules report these groups, each with its own words and advice.

@@ -12,35 +12,8 @@
 -- next: Make the browser send only after session_ready, and stop when the
 --   relay reports the session closed; if the session never opened, see
 --   the connection's connect.
-WITH rejected AS (
-    SELECT r.id,
-           r.conn,
-           r.ts,
-           coalesce(r.last_ts, r.ts) AS end_ts,
-           r.line_count,
-           r.kind,
-           r.message LIKE 'REALTIME_INPUT%' AS realtime
-    FROM evk AS r
-    WHERE r.fact = 'rejected'
-      AND NOT EXISTS (SELECT 1 FROM evk AS c
-                      WHERE c.fact = 'closed'
-                        AND c.conn IS r.conn
-                        AND c.id < r.id)
-),
-per_conn AS (
-    SELECT conn,
-           min(id) AS first_id,
-           max(id) AS last_id,
-           min(ts) AS first_ts,
-           max(end_ts) AS last_ts,
-           max(sum((kind = 'retries') * line_count),
-               sum((kind = 'no_session' AND realtime) * line_count))
-               + sum((kind = 'no_session' AND NOT realtime) * line_count)
-               AS frames,
-           sum(line_count) AS lines
-    FROM rejected
-    GROUP BY conn
-)
+-- The frames and their lines, counted once for both rules:
+-- rejected_frames (src/analysis.sql, docs/schema.md).
 SELECT p.conn AS connection_id,
        p.first_ts,
        p.last_ts,
@@ -63,6 +36,7 @@ SELECT p.conn AS connection_id,
        'frames rejected, no session: ' || p.frames AS timeline,
        CASE WHEN p.first_id = p.last_id THEN p.first_id || ''
             ELSE p.first_id || ' ' || p.last_id END AS evidence
-FROM per_conn AS p
+FROM rejected_frames AS p
 LEFT JOIN connections AS k ON k.conn = p.conn
+WHERE NOT p.after_close
 ORDER BY p.first_id;

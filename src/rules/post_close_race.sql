@@ -9,40 +9,8 @@
 --   warnings (after retries, then no active session): the count is frames.
 -- next: Fix the close that caused it first. Then make the browser stop
 --   sending when the relay reports the session closed.
--- A row may be a run of identical warnings (line_count lines from ts to
--- last_ts, see src/runs.c), so counts add line_count.
-WITH rejected AS (
-    SELECT r.id,
-           r.conn,
-           r.ts,
-           coalesce(r.last_ts, r.ts) AS end_ts,
-           r.line_count,
-           r.kind,
-           r.message LIKE 'REALTIME_INPUT%' AS realtime,
-           (SELECT max(c.id)
-            FROM ev AS c
-            WHERE c.kind = 'closed'
-              AND c.conn IS r.conn
-              AND c.id < r.id) AS close_id
-    FROM ev AS r
-    WHERE r.kind IN (SELECT kind FROM kinds WHERE fact = 'rejected')
-),
-per_conn AS (
-    SELECT conn,
-           min(close_id) AS close_id,
-           min(id) AS first_id,
-           max(id) AS last_id,
-           min(ts) AS first_ts,
-           max(end_ts) AS last_ts,
-           max(sum((kind = 'retries') * line_count),
-               sum((kind = 'no_session' AND realtime) * line_count))
-               + sum((kind = 'no_session' AND NOT realtime) * line_count)
-               AS frames,
-           sum(line_count) AS lines
-    FROM rejected
-    WHERE close_id IS NOT NULL
-    GROUP BY conn
-)
+-- The frames and their lines, counted once for both rules:
+-- rejected_frames (src/analysis.sql, docs/schema.md).
 SELECT p.conn AS connection_id,
        p.first_ts,
        p.last_ts,
@@ -68,6 +36,7 @@ SELECT p.conn AS connection_id,
        'frames rejected after the close start: ' || p.frames AS timeline,
        CASE WHEN p.first_id = p.last_id THEN p.first_id
             ELSE p.first_id || ' ' || p.last_id END AS evidence
-FROM per_conn AS p
+FROM rejected_frames AS p
 JOIN ev AS c ON c.id = p.close_id
+WHERE p.after_close
 ORDER BY p.first_id;
