@@ -324,34 +324,6 @@ formats_journal_env(struct formats *f, struct envelope *env)
 		formats_note_time(f, env->ts);
 }
 
-/* The line without ANSI escape sequences (CSI, OSC, two-byte), into b. */
-static void
-formats_strip_ansi(struct buf *b, const char *line, size_t len)
-{
-	const char	*s = line, *end = line + len, *esc;
-
-	buf_reset(b);
-	while ((esc = memchr(s, '\033', (size_t)(end - s))) != NULL) {
-		buf_add(b, s, (size_t)(esc - s));
-		s = esc + 1;
-		if (s < end && *s == '[') {
-			for (s++; s < end && (*s < 0x40 || *s > 0x7e); s++)
-				;
-			if (s < end)
-				s++;
-		} else if (s < end && *s == ']') {
-			while (s < end && *s != '\007' &&
-			    !(*s == '\033' && s + 1 < end && s[1] == '\\'))
-				s++;
-			if (s < end)
-				s += *s == '\007' ? 1 : 2;
-		} else if (s < end)
-			s++;
-	}
-	buf_add(b, s, (size_t)(end - s));
-	buf_cstr(b);
-}
-
 static int
 unwrap_plain(struct formats *f, const char *line, size_t len,
     struct envelope *env)
@@ -2027,7 +1999,9 @@ formats_unwrap(struct formats *f, const char *line, size_t len,
 		 * A coloured prefix (fly logs, compose, pm2, heroku on a
 		 * terminal).  A relay line opens with '[' or ESC.
 		 */
-		formats_strip_ansi(&f->plain, line, len);
+		buf_reset(&f->plain);
+		text_strip_ansi(&f->plain, line, len);
+		buf_cstr(&f->plain);
 		line = f->plain.data;
 		len = f->plain.len;
 	}

@@ -80,6 +80,7 @@ const char *buf_cstr(struct buf *);
 
 /* text.c */
 void	 text_sanitize(struct buf *, const char *, size_t);
+void	 text_strip_ansi(struct buf *, const char *, size_t);
 
 /* timeutil.c */
 /* The minute of the last ISO time parsed, and its value: see timeutil.c. */

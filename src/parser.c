@@ -125,47 +125,22 @@ parser_level_name(int level)
 }
 
 /*
- * Copy the line without ANSI escape sequences (CSI, OSC and two-byte ones)
- * and without a trailing CR.  Lines without ESC are not copied.
+ * Copy the line without ANSI escape sequences (text_strip_ansi) and without
+ * a trailing CR.  Lines without ESC are not copied.
  */
 static void
 parser_strip(struct parser *p, const char *line, size_t len,
     const char **out, size_t *outlen)
 {
-	const char	*s = line, *end = line + len, *esc;
-
 	while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == '\n'))
 		len--;
-	end = line + len;
-	esc = memchr(line, '\033', len);
-	if (esc == NULL) {
+	if (memchr(line, '\033', len) == NULL) {
 		*out = line;
 		*outlen = len;
 		return;
 	}
 	buf_reset(&p->text);
-	while (esc != NULL) {
-		buf_add(&p->text, s, (size_t)(esc - s));
-		s = esc + 1;
-		if (s < end && *s == '[') {
-			/* CSI: parameters and intermediates, one final byte */
-			s++;
-			while (s < end && (*s < 0x40 || *s > 0x7e))
-				s++;
-			if (s < end)
-				s++;
-		} else if (s < end && *s == ']') {
-			/* OSC: up to BEL or ST */
-			while (s < end && *s != '\007' &&
-			    !(*s == '\033' && s + 1 < end && s[1] == '\\'))
-				s++;
-			if (s < end)
-				s += *s == '\007' ? 1 : 2;
-		} else if (s < end)
-			s++;
-		esc = memchr(s, '\033', (size_t)(end - s));
-	}
-	buf_add(&p->text, s, (size_t)(end - s));
+	text_strip_ansi(&p->text, line, len);
 	*out = p->text.data;
 	*outlen = p->text.len;
 }

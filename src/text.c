@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Making log text safe to show.  Log lines are written partly by strangers:
+ * Log text: the escapes of a coloured terminal taken out of what is read,
+ * and what is shown made safe.  Log lines are written partly by strangers:
  * before any of it reaches a report, control characters (ANSI escapes
  * included, and Unicode's bidirectional controls) and bytes that are not
  * UTF-8 become visible \xNN escapes, so nothing from a log can drive a
@@ -9,6 +10,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "loganalyze.h"
 
@@ -77,4 +79,35 @@ text_sanitize(struct buf *b, const char *s, size_t len)
 		buf_adds(b, esc);
 		i++;
 	}
+}
+
+/*
+ * Append s to b without its ANSI escape sequences: CSI (parameters and
+ * intermediates, one final byte), OSC (up to BEL or ST) and two-byte ones.
+ * Log printers colour their prefixes (fly logs, compose, pm2, a relay run
+ * on a terminal); the colour is no part of the line.
+ */
+void
+text_strip_ansi(struct buf *b, const char *s, size_t len)
+{
+	const char	*end = s + len, *esc;
+
+	while ((esc = memchr(s, '\033', (size_t)(end - s))) != NULL) {
+		buf_add(b, s, (size_t)(esc - s));
+		s = esc + 1;
+		if (s < end && *s == '[') {
+			for (s++; s < end && (*s < 0x40 || *s > 0x7e); s++)
+				;
+			if (s < end)
+				s++;
+		} else if (s < end && *s == ']') {
+			while (s < end && *s != '\007' &&
+			    !(*s == '\033' && s + 1 < end && s[1] == '\\'))
+				s++;
+			if (s < end)
+				s += *s == '\007' ? 1 : 2;
+		} else if (s < end)
+			s++;
+	}
+	buf_add(b, s, (size_t)(end - s));
 }

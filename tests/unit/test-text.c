@@ -21,6 +21,16 @@ sanitize(const char *s, size_t len)
 }
 
 static const char *
+strip(const char *s)
+{
+	static struct buf	b;
+
+	buf_reset(&b);
+	text_strip_ansi(&b, s, strlen(s));
+	return buf_cstr(&b);
+}
+
+static const char *
 cell(const char *s)
 {
 	static struct buf	b;
@@ -43,6 +53,23 @@ test_sanitize(void)
 	/* a C1 control (U+009B, CSI) */
 	CHECK(strcmp(sanitize("\xc2\x9b", 2), "\\xC2\\x9B") == 0);
 	CHECK(strcmp(sanitize("a\nb\r", 4), "a\\x0Ab\\x0D") == 0);
+}
+
+static void
+test_strip_ansi(void)
+{
+	CHECK(strcmp(strip("plain"), "plain") == 0);
+	/* CSI with parameters, and one with an intermediate byte */
+	CHECK(strcmp(strip("\033[1;33m[WARN]\033[0m x"), "[WARN] x") == 0);
+	CHECK(strcmp(strip("a\033[ qb"), "ab") == 0);
+	/* OSC ended by BEL and by ST (a terminal title, a hyperlink) */
+	CHECK(strcmp(strip("\033]0;title\007a"), "a") == 0);
+	CHECK(strcmp(strip("\033]8;;http://x\033\\link"), "link") == 0);
+	/* two-byte escapes, and escapes cut off at the end of the line */
+	CHECK(strcmp(strip("a\033=b"), "ab") == 0);
+	CHECK(strcmp(strip("a\033[31"), "a") == 0);
+	CHECK(strcmp(strip("a\033]0;t"), "a") == 0);
+	CHECK(strcmp(strip("a\033"), "a") == 0);
 }
 
 static void
@@ -88,6 +115,7 @@ int
 main(void)
 {
 	TEST(test_sanitize);
+	TEST(test_strip_ansi);
 	TEST(test_cells);
 	TEST(test_mermaid_labels);
 	return check_total_failed != 0;
