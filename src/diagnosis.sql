@@ -130,13 +130,14 @@ WHERE c.frames >= 10
   AND c.frames_first_ts IS NOT NULL
   AND c.conn IN (SELECT conn FROM diag_sessions);
 
--- the MIME types it sent: of the first chunk it sent on, had rejected for
--- its type or had rate-limited
+-- the MIME types it sent: of the first chunk it sent on, or had rejected
+-- for its type.  Not of a rate-limit warning: only the limited sessions
+-- print one, so in a production log (no DEBUG lines of the chunks sent)
+-- the healthy sessions would seem to have sent no audio at all.
 INSERT OR IGNORE INTO session_attrs
 SELECT conn, 'mime', json_extract(json, '$.mimeType')
 FROM session_lines
-WHERE kind IN ('rate_limit', 'input_rejected', 'audio_sent', 'image_sent',
-               'audio_chunks')
+WHERE kind IN ('input_rejected', 'audio_sent', 'image_sent', 'audio_chunks')
   AND conn IN (SELECT conn FROM diag_sessions)
   AND json_extract(json, '$.mimeType') IS NOT NULL;
 
