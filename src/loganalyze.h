@@ -539,6 +539,8 @@ struct sandbox *store_sandbox(struct store *);
 struct sqlite3_stmt;
 struct sqlite3_stmt *store_query(struct sqlite3 *, const char *, int *,
 	    char **);
+void	 store_query_bind_text(struct sqlite3 *, struct sqlite3_stmt *, int,
+	    const char *, int *, char **);
 int	 store_query_step(struct sqlite3 *, struct sqlite3_stmt *, int *,
 	    char **);
 extern const char store_evidence_sql[];

@@ -690,7 +690,7 @@ report_timeline(struct report *r, const char *conn, int64_t start)
 	st = report_cached(r, &r->timeline, report_timeline_sql);
 	if (st == NULL)
 		return;
-	sqlite3_bind_text(st, 1, conn, -1, SQLITE_TRANSIENT);
+	store_query_bind_text(r->db, st, 1, conn, &r->failed, r->cause);
 	buf_adds(r->out, "| time | since start | what | line |\n"
 	    "| --- | ---: | --- | ---: |\n");
 	while (report_step(r, st)) {
@@ -990,7 +990,7 @@ report_connection_findings(struct report *r, const char *conn)
 	cons = report_cached(r, &r->consequences, report_consequences_sql);
 	if (roots == NULL || cons == NULL)
 		return;
-	sqlite3_bind_text(roots, 1, conn, -1, SQLITE_TRANSIENT);
+	store_query_bind_text(r->db, roots, 1, conn, &r->failed, r->cause);
 	buf_init(&chain);
 
 	buf_adds(out, "### Findings\n\n");

@@ -170,7 +170,7 @@ chart_sessions(sqlite3 *db, struct buf *b, char **cause)
 			    close);
 		}
 		sqlite3_reset(fs);
-		sqlite3_bind_text(fs, 1, conn, -1, SQLITE_TRANSIENT);
+		store_query_bind_text(db, fs, 1, conn, &failed, cause);
 		while (store_query_step(db, fs, &failed, cause)) {
 			rank = sqlite3_column_int(fs, 1);
 			f0 = report_col_ts(fs, 2);
@@ -247,7 +247,7 @@ chart_rate(sqlite3 *db, struct buf *b, const char *conn, char **cause)
 	    " AND ts IS NOT NULL", &failed, cause);
 	if (failed)
 		return -1;
-	sqlite3_bind_text(st, 1, conn, -1, SQLITE_TRANSIENT);
+	store_query_bind_text(db, st, 1, conn, &failed, cause);
 	if (store_query_step(db, st, &failed, cause)) {
 		lo = report_col_ts(st, 0);
 		hi = report_col_ts(st, 1);
@@ -273,7 +273,7 @@ chart_rate(sqlite3 *db, struct buf *b, const char *conn, char **cause)
 	    &failed, cause);
 	if (failed)
 		return -1;
-	sqlite3_bind_text(st, 1, conn, -1, SQLITE_TRANSIENT);
+	store_query_bind_text(db, st, 1, conn, &failed, cause);
 	sqlite3_bind_int64(st, 2, start);
 	sqlite3_bind_int64(st, 3, hi);
 	while (store_query_step(db, st, &failed, cause)) {

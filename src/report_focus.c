@@ -74,7 +74,8 @@ focus_insert(sqlite3 *db, const char *sql, const char *value, char **cause)
 		*cause = xasprintf("focus: %s", sqlite3_errmsg(db));
 		return -1;
 	}
-	sqlite3_bind_text(st, 1, value, -1, SQLITE_TRANSIENT);
+	/* static: no copy to fail, and st is finalized before value goes */
+	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {

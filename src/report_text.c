@@ -483,7 +483,7 @@ text_timeline(struct text *t, sqlite3_stmt *st, const char *conn,
 
 	buf_init(&line);
 	sqlite3_reset(st);
-	sqlite3_bind_text(st, 1, conn, -1, SQLITE_TRANSIENT);
+	store_query_bind_text(t->db, st, 1, conn, &t->failed, t->cause);
 	buf_adds(t->out, "  timeline\n");
 	while (text_step(t, st)) {
 		kind = col_text(st, 2);
@@ -674,7 +674,8 @@ text_connections(struct text *t)
 		buf_adds(t->out, "  findings\n");
 		buf_reset(&next);
 		sqlite3_reset(roots);
-		sqlite3_bind_text(roots, 1, conn, -1, SQLITE_TRANSIENT);
+		store_query_bind_text(t->db, roots, 1, conn, &t->failed,
+		    t->cause);
 		while (text_step(t, roots)) {
 			text_finding(t, roots, "", ev, fs);
 			if (col_text(roots, 4) != NULL &&

@@ -87,6 +87,25 @@ store_query(sqlite3 *db, const char *sql, int *failed, char **cause)
 	return st;
 }
 
+/*
+ * Bind a text parameter of a report query.  SQLite copies it (the query
+ * may be cached past the caller's string), and the copy can fail for want
+ * of memory: the parameter would stay NULL and match no row, so a report
+ * would leave a finding out and say it is complete.  The failure is kept
+ * as the query's error, as by store_query.
+ */
+void
+store_query_bind_text(sqlite3 *db, sqlite3_stmt *st, int i, const char *s,
+    int *failed, char **cause)
+{
+	if (st == NULL || *failed)
+		return;
+	if (sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT) != SQLITE_OK) {
+		*cause = xasprintf("report: %s", sqlite3_errmsg(db));
+		*failed = 1;
+	}
+}
+
 /* Step a report query: 1 for a row, 0 at the end or after an error. */
 int
 store_query_step(sqlite3 *db, sqlite3_stmt *st, int *failed, char **cause)
