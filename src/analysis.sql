@@ -102,7 +102,7 @@ END;
 -- connect_timeout, stale_timeout and timeout_undecided read it: a table
 -- computed once, where a view was computed again in every place a rule
 -- named one of its columns.
---   attempt_id   the last connect call before it, 0 when none was logged
+--   attempt_id   the last connect call before it, NULL when none was logged
 --   sign_id      the first sign before it, after the call (and after
 --                the timer line before it), that the
 --                socket had opened: an open, ready or close line, or a
@@ -142,11 +142,11 @@ WITH t AS MATERIALIZED (
     SELECT e.id,
            e.conn,
            e.ts,
-           coalesce((SELECT max(a.id)
-                     FROM ev AS a
-                     WHERE a.kind = 'connect_call'
-                       AND a.conn IS e.conn
-                       AND a.id < e.id), 0) AS attempt_id,
+           (SELECT max(a.id)
+            FROM ev AS a
+            WHERE a.kind = 'connect_call'
+              AND a.conn IS e.conn
+              AND a.id < e.id) AS attempt_id,
            coalesce((SELECT min(a.id)
                      FROM ev AS a
                      WHERE a.kind = 'connect_call'
@@ -160,7 +160,8 @@ WITH t AS MATERIALIZED (
                      FROM ev AS p
                      WHERE p.kind = 'timeout'
                        AND p.conn IS e.conn
-                       AND p.id < e.id), 0) AS prev_timer_id,
+                       AND p.id < e.id), -9223372036854775807)
+               AS prev_timer_id,
            coalesce((SELECT min(p.id)
                      FROM ev AS p
                      WHERE p.kind = 'timeout'
@@ -180,10 +181,11 @@ SELECT t.id,
        (SELECT min(s.id)
         FROM ev AS s
         WHERE s.conn IS t.conn
-          AND s.id > max(t.attempt_id, t.prev_timer_id)
+          AND s.id > coalesce(max(t.attempt_id, t.prev_timer_id),
+                              t.prev_timer_id)
           AND s.id < t.id
           -- no connect call logged: the timer's 30 s bound the attempt
-          AND (t.attempt_id > 0 OR s.ts IS NULL OR t.ts IS NULL
+          AND (t.attempt_id IS NOT NULL OR s.ts IS NULL OR t.ts IS NULL
                OR s.ts >= t.ts - 31000)
           AND (s.kind IN (SELECT kind FROM kinds WHERE live = 'yes')
                OR (s.kind IN (SELECT kind FROM kinds
@@ -200,9 +202,9 @@ SELECT t.id,
         FROM ev AS f
         WHERE f.kind = 'connect_failed'
           AND f.conn IS t.conn
-          AND f.id > t.attempt_id
+          AND f.id > coalesce(t.attempt_id, -9223372036854775807)
           AND f.id < t.id
-          AND (t.attempt_id > 0 OR f.ts IS NULL OR t.ts IS NULL
+          AND (t.attempt_id IS NOT NULL OR f.ts IS NULL OR t.ts IS NULL
                OR f.ts >= t.ts - 31000)),
        t.next_attempt_id,
        min(t.next_attempt_id, t.next_timer_id),

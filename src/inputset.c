@@ -168,6 +168,32 @@ inputset_cmp_final(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
+/*
+ * Rotation order of two paths, for the event order of a database (order.c)
+ * where the inputs' times tie or are missing: by set, then oldest first.
+ */
+int
+inputset_cmp_rotation(const char *a, const char *b)
+{
+	struct inputset_item	x, y;
+	int			c;
+
+	memset(&x, 0, sizeof x);
+	memset(&y, 0, sizeof y);
+	x.path = (char *)a;
+	y.path = (char *)b;
+	inputset_classify(&x);
+	inputset_classify(&y);
+	c = strcmp(x.group, y.group);
+	if (c == 0 && x.rank != y.rank)
+		c = x.rank < y.rank ? -1 : 1;
+	if (c == 0 && x.value != y.value)
+		c = x.value < y.value ? -1 : 1;
+	free(x.group);
+	free(y.group);
+	return c;
+}
+
 static void
 inputset_error(struct inputset *set, char *msg)
 {

@@ -152,6 +152,11 @@ struct inputset {
 };
 void	 inputset_expand(struct inputset *, const char *const *, size_t);
 void	 inputset_free(struct inputset *);
+int	 inputset_cmp_rotation(const char *, const char *);
+
+/* order.c */
+int	 order_note_input(struct sqlite3 *, int64_t, char **);
+int	 order_events(struct sqlite3 *, int64_t *, char **);
 
 /* formats.c */
 enum envelope_kind {
@@ -528,6 +533,7 @@ int	 store_add_continuations(struct store *, int64_t, uint64_t, char **);
 void	 store_note_input(struct store *, const char *, const char *,
 	    int64_t);
 int	 store_abort_input(struct store *);
+int	 store_order(struct store *, char **);
 int	 store_finish_load(struct store *, int64_t, int64_t, char **);
 int	 store_window_notes(const struct store *, int64_t *, int64_t *,
 	    int64_t *);

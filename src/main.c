@@ -695,8 +695,13 @@ main(int argc, char **argv)
 		log_warnx("interrupted: the report covers what was read so far");
 		status = EXIT_IO;
 	}
-	if (o.ingest_only)
+	if (o.ingest_only) {
+		if (store_order(store, &cause) != 0) {
+			log_warnx("%s", cause);
+			status = EXIT_IO;
+		}
 		goto out;
+	}
 	/* no input could be read: a report would read as a clean run */
 	if (nread == 0 && nfailed + set.nerrors > 0)
 		goto out;

@@ -26,7 +26,7 @@ SELECT t.conn AS connection_id,
        t.id AS anchor_event,
        t.failed_id AS cause_event,
        'the connect timed out' AS timeline,
-       trim(coalesce(nullif(t.attempt_id, 0) || ' ', '') || t.id || ' '
+       trim(coalesce(t.attempt_id || ' ', '') || t.id || ' '
             || t.failed_id) AS evidence
 FROM timeout_lines AS t
 LEFT JOIN ev AS a ON a.id = t.attempt_id

@@ -23,7 +23,7 @@ WITH starts AS (
                         AND p.id > coalesce((SELECT max(q.id) FROM ev AS q
                                              WHERE q.id < s.id
                                                AND q.conn IS NOT NULL),
-                                            0))
+                                            -9223372036854775807))
 ),
 cut AS (
     SELECT k.conn,

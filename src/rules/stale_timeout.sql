@@ -20,9 +20,9 @@ WITH stale AS MATERIALIZED (
             FROM ev AS c
             WHERE c.kind = 'closed'
               AND c.conn IS t.conn
-              AND c.id > t.attempt_id
+              AND c.id > coalesce(t.attempt_id, -9223372036854775807)
               AND c.id < t.id
-              AND (t.attempt_id > 0 OR c.ts IS NULL OR t.ts IS NULL
+              AND (t.attempt_id IS NOT NULL OR c.ts IS NULL OR t.ts IS NULL
                    OR c.ts >= t.ts - 31000)) AS close_id
     FROM timeout_lines AS t
     WHERE t.failed_id IS NULL
