@@ -39,7 +39,9 @@ WITH closes AS (
             WHERE o.conn = c.conn
               AND o.kind IN (SELECT kind FROM kinds
                              WHERE fact IN ('opened', 'ready'))
-              AND o.id < c.id) AS open_id,
+              AND (o.id < c.id
+                   OR (o.input_id <> c.input_id AND o.ts <= c.ts)))
+               AS open_id,
            -- whether the Live API accepted the setup: only its
            -- setup_complete says (the JSONL record, or the INFO line
            -- "Sending session_ready event after setup completion"),
