@@ -2096,6 +2096,8 @@ formats_create(int kind, char **cause)
 	buf_init(&f->pretty);
 	buf_init(&f->jtext);
 	buf_init(&f->wline);
+	buf_init(&f->wevent);
+	buf_init(&f->wid);
 	formats_reset(f);
 	return f;
 }
@@ -2115,6 +2117,8 @@ formats_free(struct formats *f)
 	buf_free(&f->pretty);
 	buf_free(&f->jtext);
 	buf_free(&f->wline);
+	buf_free(&f->wevent);
+	buf_free(&f->wid);
 	free(f);
 }
 

@@ -8,6 +8,8 @@
  * and the rules see its session's milestones even in a production log.
  * What only the session log knows (the browser's close code, setup
  * completion, the MIME type of every chunk sent) comes along in the JSON.
+ * The relay's logs:watch script prints the same records, their data cut
+ * short: formats.c reads its entries, and they are rendered here too.
  */
 #include "config.h"
 
