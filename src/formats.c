@@ -109,7 +109,7 @@ struct formats {
 	struct buf		 pretty;	/* an indented JSON object */
 	struct buf		 plain;		/* a line without escapes */
 	struct buf		 wline;		/* logs:watch: the same */
-	struct buf		 wevent;	/* logs:watch: the entry's event */
+	struct buf		 wevent;	/* logs:watch: its event */
 	struct buf		 wid;		/* ... and its connection */
 	struct formats_json	 json;
 	struct formats_entry	 entry;

@@ -443,7 +443,8 @@ reread:
 				if (ingest_sample(ing, h, lineno, &json_taken,
 				    "JSON cut short (logs:watch prints 200 "
 				    "characters of it): the members before "
-				    "the cut read", rec.text, rec.text_len) != 0)
+				    "the cut read", rec.text,
+				    rec.text_len) != 0)
 					goto out;
 			}
 			if (rec.json_ok == 0) {
