@@ -3,19 +3,119 @@
 -- attribute lines that lost their connection id, then rebuild one row per
 -- connection from the events in the window (view ev).
 
+-- A logs:watch excerpt (unit 'logs-watch', formats.c) names a connection
+-- by the first 8 characters of its id and gives times of day in the
+-- viewer's zone, without a date.  Its connections join those of the other
+-- inputs when that is sound: the short id begins the id of exactly one
+-- connection there, and the excerpt's clock can be placed, every record it
+-- shares with them (a start, an open, a close: the same kind of the same
+-- connection, as below) being a whole number of quarter hours (the zone
+-- and the day) and at most 2 s away, at one offset.  Else the excerpt
+-- keeps its short ids and times of day.  A time of day that goes back by
+-- more than 12 h is the next day's.
+CREATE TEMP TABLE IF NOT EXISTS watch_ids (
+	input_id	INTEGER,
+	short		TEXT,
+	conn		TEXT,
+	PRIMARY KEY (input_id, short)
+);
+DELETE FROM watch_ids;
+INSERT INTO watch_ids (input_id, short, conn)
+SELECT w.input_id, w.conn, min(f.conn)
+FROM (SELECT DISTINCT input_id, conn
+      FROM events
+      WHERE unit = 'logs-watch'
+        AND length(conn) BETWEEN 1 AND 8) AS w
+JOIN (SELECT DISTINCT conn
+      FROM events
+      WHERE unit IS NOT 'logs-watch'
+        AND length(conn) > 8) AS f
+  ON substr(f.conn, 1, length(w.conn)) = w.conn
+GROUP BY w.input_id, w.conn
+HAVING count(*) = 1;
+
+CREATE TEMP TABLE IF NOT EXISTS watch_times (
+	id		INTEGER PRIMARY KEY,
+	input_id	INTEGER,
+	t		INTEGER		-- the time of day, days added
+);
+DELETE FROM watch_times;
+INSERT INTO watch_times (id, input_id, t)
+SELECT id,
+       input_id,
+       ts + 86400000 * sum(wrap) OVER (PARTITION BY input_id ORDER BY id)
+FROM (SELECT id,
+             input_id,
+             ts,
+             CASE WHEN ts < lag(ts) OVER (PARTITION BY input_id
+                                          ORDER BY id) - 43200000
+                  THEN 1 ELSE 0 END AS wrap
+      FROM events
+      WHERE unit = 'logs-watch'
+        AND ts BETWEEN 0 AND 86399999
+        AND input_id IN (SELECT input_id FROM watch_ids));
+
+CREATE TEMP TABLE IF NOT EXISTS watch_offsets (
+	input_id	INTEGER PRIMARY KEY,
+	offset		INTEGER
+);
+DELETE FROM watch_offsets;
+INSERT INTO watch_offsets (input_id, offset)
+SELECT input_id, min(q)
+FROM (SELECT w.input_id,
+             t.ts - x.t AS d,
+             (t.ts - x.t + 450000) / 900000 * 900000 AS q
+      FROM events AS w
+      JOIN watch_times AS x ON x.id = w.id
+      JOIN watch_ids AS i ON i.input_id = w.input_id AND i.short = w.conn
+      JOIN events AS t ON t.conn = i.conn AND t.kind = w.kind
+      WHERE w.kind IN (SELECT kind FROM kinds WHERE role <> 'noise')
+        AND t.unit IS NOT 'logs-watch'
+        AND t.ts > 86400000)
+WHERE abs(d - q) <= 2000
+GROUP BY input_id
+HAVING count(DISTINCT q) = 1;
+
+UPDATE events
+SET last_ts = last_ts + (SELECT x.t + o.offset - events.ts
+                         FROM watch_times AS x
+                         JOIN watch_offsets AS o USING (input_id)
+                         WHERE x.id = events.id),
+    ts = (SELECT x.t + o.offset
+          FROM watch_times AS x
+          JOIN watch_offsets AS o USING (input_id)
+          WHERE x.id = events.id)
+WHERE id IN (SELECT x.id
+             FROM watch_times AS x
+             JOIN watch_offsets AS o USING (input_id));
+
+UPDATE events
+SET conn = (SELECT i.conn
+            FROM watch_ids AS i
+            WHERE i.input_id = events.input_id
+              AND i.short = events.conn)
+WHERE unit = 'logs-watch'
+  AND input_id IN (SELECT input_id FROM watch_offsets)
+  AND EXISTS (SELECT 1
+              FROM watch_ids AS i
+              WHERE i.input_id = events.input_id
+                AND i.short = events.conn);
+
 -- A session log's record of what the terminal log holds too (a start, an
 -- open, a close: the same kind within 2 s) is kept once, the terminal's:
--- the session log's becomes kind 'session_log_twin', which no rule reads.
+-- the session log's (or the logs:watch excerpt's) becomes kind
+-- 'session_log_twin', which no rule reads.
 UPDATE events
 SET kind = 'session_log_twin'
-WHERE unit = 'session-log'
+WHERE unit IN ('session-log', 'logs-watch')
   AND kind IN (SELECT kind FROM kinds WHERE role <> 'noise')
   AND conn IS NOT NULL
   AND EXISTS (SELECT 1
               FROM events AS t
               WHERE t.conn = events.conn
                 AND t.kind = events.kind
-                AND t.unit IS NOT 'session-log'
+                AND coalesce(t.unit, '') NOT IN ('session-log',
+                                                 'logs-watch')
                 AND abs(t.ts - events.ts) <= 2000);
 
 -- A per-connection message without an id (pasted without its JSON, say)

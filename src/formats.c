@@ -34,8 +34,9 @@
 #define FORMATS_DAY		86400000LL
 #define FORMATS_HALF_YEAR	(183 * FORMATS_DAY)
 #define FORMATS_MAX_FIELD	(1024 * 1024)	/* binary field, joined line */
-#define FORMATS_ROWS		16	/* formats_table's rows, at most */
+#define FORMATS_ROWS		17	/* formats_table's rows, at most */
 #define FORMATS_JKEY_LEN	20	/* longest formats_json_keys name */
+#define FORMATS_WATCH_DATA	4096	/* logs:watch cuts data at 200 bytes */
 
 /* The journal fields an envelope keeps. */
 enum formats_field {
@@ -74,6 +75,7 @@ struct formats_entry {
 	int		 array;		/* indented JSON: inside [ ] */
 	int		 collecting;	/* indented JSON: inside { } */
 	int		 depth;
+	int		 in_data;	/* logs:watch: the data lines began */
 };
 
 /* What the member functions found in one JSON record. */
@@ -106,6 +108,9 @@ struct formats {
 	struct buf		 jtext;		/* a JSON record's line */
 	struct buf		 pretty;	/* an indented JSON object */
 	struct buf		 plain;		/* a line without escapes */
+	struct buf		 wline;		/* logs:watch: the same */
+	struct buf		 wevent;	/* logs:watch: its event */
+	struct buf		 wid;		/* ... and its connection */
 	struct formats_json	 json;
 	struct formats_entry	 entry;
 	const char		*iso_at;	/* formats_iso_token's last */
@@ -123,6 +128,7 @@ typedef int (*unwrap_fn)(struct formats *, const char *, size_t,
     struct envelope *);
 
 static int formats_unix_time(const char *, const char *, int64_t *);
+static int formats_is_name(int);
 
 static const char formats_months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
 static const char formats_wdays[] = "MonTueWedThuFriSatSun";
@@ -349,6 +355,177 @@ unwrap_session_log(struct formats *f, const char *line, size_t len,
 	env->len = f->text.len;
 	env->unit = "session-log";
 	return FORMATS_TEXT;
+}
+
+/*
+ * The relay's logs:watch script (scripts/watch-logs.js, `npm run
+ * logs:watch`) tails the session logs and prints each record as a header,
+ * "[HH:MM:SS.mmm] event (id)", the viewer's local time of day and the
+ * first 8 characters of the connection id ("unknown" without one), then,
+ * when the record has data, JSON.stringify(data, null, 2) cut at 200
+ * characters with "..." after the cut, in ANSI colour; a line it could not
+ * read as "[PARSE ERROR] line".  An entry is read as the session-log
+ * record it prints: its time a time of day without a date (as a pasted
+ * "[12:05:50.308]" line's), its connection the short id (connections.sql
+ * gives it the full one when that can be told), its data what can be read
+ * of it.  The entry's line number is its header's.
+ */
+static int
+formats_watch_header(struct formats *f, const char *line, size_t len)
+{
+	const char	*end = line + len, *ev, *eend, *id, *iend;
+	char		 clock[12];
+	int64_t		 tod = TS_NONE;
+
+	while (end > line && (end[-1] == '\r' || end[-1] == ' '))
+		end--;
+	if (end - line < 20 || line[0] != '[' || line[13] != ']' ||
+	    line[14] != ' ' || end[-1] != ')')
+		return 0;
+	if (memcmp(line + 1, "Invalid Date", 12) != 0) {
+		/* hour12: false gives "24" for midnight in some ICU versions */
+		memcpy(clock, line + 1, sizeof clock);
+		if (clock[0] == '2' && clock[1] == '4')
+			clock[0] = clock[1] = '0';
+		if (time_parse_clock(clock, sizeof clock, &tod) != 0)
+			return 0;
+	}
+	for (ev = eend = line + 15; eend < end && (formats_is_name(*eend) ||
+	    *eend == ':'); eend++)
+		;
+	if (eend == ev || end - eend < 4 || eend[0] != ' ' || eend[1] != '(')
+		return 0;
+	id = eend + 2;
+	iend = end - 1;
+	if (iend - id < 1 || iend - id > 8 ||
+	    memchr(id, ' ', (size_t)(iend - id)) != NULL ||
+	    memchr(id, '(', (size_t)(iend - id)) != NULL)
+		return 0;
+	memset(&f->entry, 0, sizeof f->entry);
+	f->entry.open = ENV_WATCH;
+	f->entry.ts = tod;
+	f->entry.lines = 1;
+	buf_reset(&f->wevent);
+	buf_add(&f->wevent, ev, (size_t)(eend - ev));
+	buf_reset(&f->wid);
+	if (!(iend - id == 7 && memcmp(id, "unknown", 7) == 0))
+		buf_add(&f->wid, id, (size_t)(iend - id));
+	buf_reset(&f->pretty);
+	return 1;
+}
+
+/* The open logs:watch entry as its record's terminal line, into *env. */
+static void
+formats_watch_env(struct formats *f, struct envelope *env, uint64_t back)
+{
+	struct formats_entry	*e = &f->entry;
+
+	if (sessionlog_watch_entry(&f->text, buf_cstr(&f->wevent),
+	    f->wid.len > 0 ? buf_cstr(&f->wid) : NULL,
+	    e->in_data ? f->pretty.data : NULL, f->pretty.len, &env->cut) != 0)
+		buf_reset(&f->text);
+	env->text = buf_cstr(&f->text);
+	env->len = f->text.len;
+	env->ts = e->ts;
+	env->unit = "logs-watch";
+	env->kind = ENV_WATCH;
+	env->back = back;
+	e->open = 0;
+}
+
+/*
+ * A line after an entry's header (NULL at the end of input): a data line,
+ * PENDING; the one that closes the JSON or ends in the cut's "...", the
+ * entry; any other line ends the entry before it (FORMATS_AGAIN).
+ */
+static int
+formats_watch_line(struct formats *f, const char *line, size_t len,
+    struct envelope *env)
+{
+	struct formats_entry	*e = &f->entry;
+	const char		*p, *end;
+	int			 in_str = 0, esc = 0;
+
+	if (line == NULL) {
+		formats_watch_env(f, env, e->lines - 1);
+		return FORMATS_TEXT;
+	}
+	if (memchr(line, '\033', len) != NULL) {
+		buf_reset(&f->wline);
+		text_strip_ansi(&f->wline, line, len);
+		line = buf_cstr(&f->wline);
+		len = f->wline.len;
+	}
+	while (len > 0 && line[len - 1] == '\r')
+		len--;
+	end = line + len;
+	/*
+	 * The data, an object, opens with "{" right after the header;
+	 * JSON.stringify
+	 * indents all its other lines but the last, "}".  Another line is
+	 * not the entry's: the entry had no data, or was cut off.
+	 */
+	if (len == 0 || f->pretty.len > FORMATS_WATCH_DATA ||
+	    (!e->in_data && line[0] != '{') ||
+	    (e->in_data && line[0] != ' ' && line[0] != '}' &&
+	    line[0] != ']')) {
+		formats_watch_env(f, env, e->lines);
+		return FORMATS_AGAIN;
+	}
+	if (e->in_data)
+		buf_addc(&f->pretty, '\n');
+	e->in_data = 1;
+	buf_add(&f->pretty, line, len);
+	for (p = line; p < end; p++) {
+		if (in_str) {
+			if (esc)
+				esc = 0;
+			else if (*p == '\\')
+				esc = 1;
+			else if (*p == '"')
+				in_str = 0;
+		} else if (*p == '"')
+			in_str = 1;
+		else if (*p == '{' || *p == '[')
+			e->depth++;
+		else if (*p == '}' || *p == ']')
+			e->depth--;
+	}
+	if (e->depth <= 0 || (len >= 3 && memcmp(end - 3, "...", 3) == 0)) {
+		formats_watch_env(f, env, e->lines);
+		return FORMATS_TEXT;
+	}
+	e->lines++;
+	return FORMATS_PENDING;
+}
+
+/* Whether a line that opens with '[' may be logs:watch's: a cheap look. */
+static int
+formats_watch_like(const char *line, size_t len)
+{
+	if (len > 15 && line[13] == ']' && line[14] == ' ' && line[15] != '[')
+		return (line[3] == ':' && line[6] == ':') ||
+		    memcmp(line, "[Invalid Date]", 14) == 0;
+	return len > 14 && line[1] == 'P' &&
+	    memcmp(line, "[PARSE ERROR] ", 14) == 0;
+}
+
+static int
+unwrap_watch(struct formats *f, const char *line, size_t len,
+    struct envelope *env)
+{
+	if (len > 14 && memcmp(line, "[PARSE ERROR] ", 14) == 0) {
+		/* the script's own failure: a record it read half-written */
+		if (!sessionlog_unwrap(line + 14, len - 14, &f->text))
+			return FORMATS_NOFIT;
+		env->text = buf_cstr(&f->text);
+		env->len = f->text.len;
+		env->unit = "session-log";
+		return FORMATS_TEXT;
+	}
+	if (!formats_watch_header(f, line, len))
+		return FORMATS_NOFIT;
+	return FORMATS_PENDING;
 }
 
 /*
@@ -1788,6 +1965,7 @@ static const struct {
 	{ "compose", ENV_COMPOSE, unwrap_compose,
 	    FORMATS_UPPER FORMATS_LOWER "_" },
 	{ "syslog", ENV_SYSLOG, unwrap_syslog, "<" },
+	{ "logs-watch", ENV_WATCH, unwrap_watch, "[" },
 	{ "plain", ENV_PLAIN, unwrap_plain, NULL },
 };
 
@@ -1827,6 +2005,8 @@ static const struct {
 	{ "fluent-bit", ENV_JSON },
 	{ "fly-json", ENV_JSON_PRETTY },
 	{ "gcloud", ENV_JSON_PRETTY },
+	{ "watch-logs", ENV_WATCH },
+	{ "logs:watch", ENV_WATCH },
 };
 
 /* The envelope named on the command line, or -1. */
@@ -1915,6 +2095,9 @@ formats_create(int kind, char **cause)
 	buf_init(&f->plain);
 	buf_init(&f->pretty);
 	buf_init(&f->jtext);
+	buf_init(&f->wline);
+	buf_init(&f->wevent);
+	buf_init(&f->wid);
 	formats_reset(f);
 	return f;
 }
@@ -1933,6 +2116,9 @@ formats_free(struct formats *f)
 	buf_free(&f->plain);
 	buf_free(&f->pretty);
 	buf_free(&f->jtext);
+	buf_free(&f->wline);
+	buf_free(&f->wevent);
+	buf_free(&f->wid);
 	free(f);
 }
 
@@ -1968,6 +2154,8 @@ formats_unwrap(struct formats *f, const char *line, size_t len,
 
 	memset(env, 0, sizeof *env);
 	env->ts = TS_NONE;
+	if (f->entry.open == ENV_WATCH)
+		return formats_watch_line(f, line, len, env);
 	if (f->entry.open == ENV_JOURNAL_EXPORT ||
 	    f->entry.open == ENV_JSON_PRETTY) {
 		env->kind = f->entry.open;
@@ -2009,11 +2197,13 @@ formats_unwrap(struct formats *f, const char *line, size_t len,
 	 * An empty line gets the rows of byte 0: no envelope opens with it.
 	 * The relay's own line opens with '[' and a digit or a process
 	 * name; of the rows that take a '[' only kubectl --prefix ("[pod/")
-	 * and indented JSON ("[" alone) may, so the relay's goes to plain.
+	 * and indented JSON ("[" alone) may, and logs:watch's header
+	 * ("[HH:MM:SS.mmm] " then no level) and "[PARSE ERROR] ", so the
+	 * relay's goes to plain.
 	 */
 	if (len > 1 && line[0] == '[' && f->forced == ENV_AUTO &&
 	    line[1] != 'p' && line[1] != ' ' && line[1] != '\t' &&
-	    line[1] != '\r')
+	    line[1] != '\r' && !formats_watch_like(line, len))
 		rows = f->rows_plain;
 	else
 		rows = f->rows[len > 0 ? (unsigned char)line[0] : 0];

@@ -364,6 +364,7 @@ ingest_file(struct ingest *ing, struct store *s, const char *path,
 			continue;
 		}
 		fit = formats_unwrap(ing->formats, line, len, &env);
+reread:
 		if (fit == FORMATS_PENDING) {
 			/*
 			 * A field line of a journal export entry, or part of
@@ -377,8 +378,16 @@ ingest_file(struct ingest *ing, struct store *s, const char *path,
 			st->continuations++;
 			continue;
 		}
-		lineno -= env.back;
-		if (fit != FORMATS_TEXT) {
+		lineno = input_lineno(in) - env.back;
+		if (fit == FORMATS_AGAIN) {
+			/*
+			 * An entry (logs:watch's) that this line, not part of
+			 * it, ended: its first line, counted as a
+			 * continuation, is the event's; the line is read
+			 * again below.
+			 */
+			st->continuations--;
+		} else if (fit != FORMATS_TEXT) {
 			st->unparsed++;
 			ingest_note_unparsed(st, line, len);
 			prev_event = 0;
@@ -387,7 +396,8 @@ ingest_file(struct ingest *ing, struct store *s, const char *path,
 				goto out;
 			continue;
 		}
-		if (env.ts != TS_NONE)
+		/* a time of day without a date gives no day to the next */
+		if (env.ts != TS_NONE && !time_is_clock_only(env.ts))
 			parser_set_day(ing->parser, env.ts);
 
 		switch (parser_parse(ing->parser, env.text, env.len, &rec)) {
@@ -424,7 +434,18 @@ ingest_file(struct ingest *ing, struct store *s, const char *path,
 			    rec.ts_src == TSSRC_JSON)) {
 				rec.ts = env.ts;
 				rec.ts_src = env.year_inferred ?
-				    TSSRC_ENVELOPE_NOYEAR : TSSRC_ENVELOPE;
+				    TSSRC_ENVELOPE_NOYEAR :
+				    time_is_clock_only(env.ts) ? TSSRC_CLOCK :
+				    TSSRC_ENVELOPE;
+			}
+			if (env.cut) {
+				st->json_errors++;
+				if (ingest_sample(ing, h, lineno, &json_taken,
+				    "JSON cut short (logs:watch prints 200 "
+				    "characters of it): the members before "
+				    "the cut read", rec.text,
+				    rec.text_len) != 0)
+					goto out;
 			}
 			if (rec.json_ok == 0) {
 				st->json_errors++;
@@ -439,6 +460,10 @@ ingest_file(struct ingest *ing, struct store *s, const char *path,
 			st->events++;
 			prev_event = 1;
 			break;
+		}
+		if (fit == FORMATS_AGAIN) {
+			fit = formats_unwrap(ing->formats, line, len, &env);
+			goto reread;
 		}
 	}
 	if (is == INPUT_ERROR)

@@ -176,12 +176,16 @@ enum envelope_kind {
 	ENV_COMPOSE,
 	ENV_PM2,
 	ENV_SYSLOG,
-	ENV_SESSION_LOG		/* the relay's JSONL session logs */
+	ENV_SESSION_LOG,	/* the relay's JSONL session logs */
+	ENV_WATCH		/* their records as logs:watch prints them */
 };
 enum formats_status {
 	FORMATS_NOFIT = -1,	/* a forced envelope does not fit */
 	FORMATS_TEXT,		/* *env holds a line to parse */
-	FORMATS_PENDING		/* part of an entry later lines complete */
+	FORMATS_PENDING,	/* part of an entry later lines complete */
+	FORMATS_AGAIN		/* *env holds an entry that the line ended
+				   without being part of it: read the line
+				   again */
 };
 struct envelope {
 	const char	*text;		/* the wrapped line, borrowed */
@@ -192,6 +196,7 @@ struct envelope {
 	const char	*unit;
 	int		 kind;		/* enum envelope_kind that matched */
 	uint64_t	 back;		/* lines back to the entry's message */
+	int		 cut;		/* its JSON was cut short, in part read */
 };
 struct formats *formats_create(int, char **);
 int	 formats_unwrap(struct formats *, const char *, size_t,
@@ -204,6 +209,8 @@ void	 formats_free(struct formats *);
 
 /* sessionlog.c */
 int	 sessionlog_unwrap(const char *, size_t, struct buf *);
+int	 sessionlog_watch_entry(struct buf *, const char *, const char *,
+	    const char *, size_t, int *);
 
 /* classify.c */
 /*

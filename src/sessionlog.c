@@ -8,6 +8,8 @@
  * and the rules see its session's milestones even in a production log.
  * What only the session log knows (the browser's close code, setup
  * completion, the MIME type of every chunk sent) comes along in the JSON.
+ * The relay's logs:watch script prints the same records, their data cut
+ * short: formats.c reads its entries, and they are rendered here too.
  */
 #include "config.h"
 
@@ -61,32 +63,20 @@ static const struct {
 };
 
 /*
- * Whether the line is a session-log record, and if so its terminal line
- * in *text (reset first).  The record's own fields are checked, not
- * guessed: "ts", "event" and "connectionId" strings, "data" an object or
- * absent.
+ * The terminal line the relay prints for a record: "[ts] [LEVEL] message
+ * {json}" into *text (reset first), or without "[ts] " when ts is NULL.
+ * The JSON holds the connection id (none when id is NULL) and the
+ * record's data fields.  Returns 0, or -1 when the JSON cannot be made.
  */
-int
-sessionlog_unwrap(const char *line, size_t len, struct buf *text)
+static int
+sessionlog_render(struct buf *text, const char *ts, const char *event,
+    const char *id, json_t *data)
 {
-	json_t		*o, *data, *out, *v;
-	const char	*ts, *event, *id, *key, *message, *level, *f;
+	json_t		*out, *v;
+	const char	*key, *message, *level, *f;
 	char		*json;
 	size_t		 i;
-	int		 rc = 0;
 
-	/* session-logger.ts writes ts first: one look rejects other JSON */
-	if (len < 8 || memcmp(line, "{\"ts\":\"", 7) != 0)
-		return 0;
-	if ((o = json_loadb(line, len, 0, NULL)) == NULL)
-		return 0;
-	ts = json_string_value(json_object_get(o, "ts"));
-	event = json_string_value(json_object_get(o, "event"));
-	id = json_string_value(json_object_get(o, "connectionId"));
-	data = json_object_get(o, "data");
-	if (ts == NULL || event == NULL || id == NULL ||
-	    (data != NULL && !json_is_object(data)))
-		goto out;
 	message = event;
 	level = "INFO";
 	for (i = 0; i < sizeof sessionlog_events / sizeof sessionlog_events[0];
@@ -105,7 +95,8 @@ sessionlog_unwrap(const char *line, size_t len, struct buf *text)
 		break;
 	}
 	out = json_object();
-	json_object_set_new(out, "connectionId", json_string(id));
+	if (id != NULL)
+		json_object_set_new(out, "connectionId", json_string(id));
 	if (data != NULL) {
 		json_object_foreach(data, key, v) {
 			/* the terminal line carries the payload as JSON text */
@@ -122,12 +113,124 @@ sessionlog_unwrap(const char *line, size_t len, struct buf *text)
 	json = json_dumps(out, JSON_COMPACT);
 	json_decref(out);
 	if (json == NULL)
-		goto out;
+		return -1;
 	buf_reset(text);
-	buf_printf(text, "[%s] [%s] %s %s", ts, level, message, json);
+	if (ts != NULL)
+		buf_printf(text, "[%s] ", ts);
+	buf_printf(text, "[%s] %s %s", level, message, json);
 	free(json);
-	rc = 1;
+	return 0;
+}
+
+/*
+ * Whether the line is a session-log record, and if so its terminal line
+ * in *text (reset first).  The record's own fields are checked, not
+ * guessed: "ts", "event" and "connectionId" strings, "data" an object or
+ * absent.
+ */
+int
+sessionlog_unwrap(const char *line, size_t len, struct buf *text)
+{
+	json_t		*o, *data;
+	const char	*ts, *event, *id;
+	int		 rc = 0;
+
+	/* session-logger.ts writes ts first: one look rejects other JSON */
+	if (len < 8 || memcmp(line, "{\"ts\":\"", 7) != 0)
+		return 0;
+	if ((o = json_loadb(line, len, 0, NULL)) == NULL)
+		return 0;
+	ts = json_string_value(json_object_get(o, "ts"));
+	event = json_string_value(json_object_get(o, "event"));
+	id = json_string_value(json_object_get(o, "connectionId"));
+	data = json_object_get(o, "data");
+	if (ts == NULL || event == NULL || id == NULL ||
+	    (data != NULL && !json_is_object(data)))
+		goto out;
+	rc = sessionlog_render(text, ts, event, id, data) == 0;
 out:
+	json_decref(o);
+	return rc;
+}
+
+/*
+ * The data of a logs:watch entry (scripts/watch-logs.js prints a record's
+ * data as JSON.stringify(data, null, 2), cut at 200 characters with "..."
+ * after the cut): the object, or, when it was cut, an object of the
+ * members before the cut, and *cut set.  NULL when not even that reads.
+ * The caller owns the result.
+ */
+static json_t *
+sessionlog_watch_data(const char *s, size_t len, int *cut)
+{
+	const char	*p, *end = s + len, *last = NULL;
+	json_t		*o;
+	char		*part;
+	int		 depth = 0, in_str = 0, esc = 0;
+
+	*cut = 0;
+	o = json_loadb(s, len, 0, NULL);
+	if (o != NULL) {
+		if (json_is_object(o))
+			return o;
+		json_decref(o);
+		return NULL;
+	}
+	*cut = 1;
+	if (len >= 3 && memcmp(end - 3, "...", 3) == 0)
+		end -= 3;
+	/* the members up to the last comma between two of them */
+	for (p = s; p < end; p++) {
+		if (in_str) {
+			if (esc)
+				esc = 0;
+			else if (*p == '\\')
+				esc = 1;
+			else if (*p == '"')
+				in_str = 0;
+		} else if (*p == '"')
+			in_str = 1;
+		else if (*p == '{' || *p == '[')
+			depth++;
+		else if (*p == '}' || *p == ']')
+			depth--;
+		else if (*p == ',' && depth == 1)
+			last = p;
+	}
+	if (len == 0 || s[0] != '{')
+		return NULL;
+	if (last == NULL)
+		return json_object();
+	part = xasprintf("%.*s}", (int)(last - s), s);
+	o = json_loads(part, 0, NULL);
+	free(part);
+	if (o != NULL && !json_is_object(o)) {
+		json_decref(o);
+		o = NULL;
+	}
+	return o;
+}
+
+/*
+ * The terminal line of a logs:watch entry (formats.c reads its lines):
+ * the event, the short connection id or NULL, the data's text or NULL.
+ * *cut says that the data was cut short (or did not read at all) and only
+ * the members before the cut were kept.  Returns 0, or -1.
+ */
+int
+sessionlog_watch_entry(struct buf *text, const char *event, const char *id,
+    const char *data, size_t len, int *cut)
+{
+	json_t	*o = NULL;
+	int	 rc;
+
+	*cut = 0;
+	if (data != NULL) {
+		o = sessionlog_watch_data(data, len, cut);
+		if (o == NULL)
+			*cut = 1;
+	}
+	rc = sessionlog_render(text, NULL, event, id, o);
 	json_decref(o);
 	return rc;
 }

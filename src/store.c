@@ -734,7 +734,8 @@ store_insert_event(struct store *s, int64_t id, int64_t input,
 	if (r->ts_src == TSSRC_ENVELOPE_NOYEAR)
 		s->year_inferred += tot != NULL ? (int64_t)tot->count : 1;
 	/* what both logs record is kept once by connections.sql */
-	if (s->sums != NULL && env->kind == ENV_SESSION_LOG)
+	if (s->sums != NULL && (env->kind == ENV_SESSION_LOG ||
+	    env->kind == ENV_WATCH))
 		connsum_drop(s->sums, "session logs to merge");
 	if (s->sums != NULL)
 		connsum_event(s->sums, id, r, env->host,

@@ -63,8 +63,11 @@
  *              configKeys hold "tools", the healthy ones' do not), text
  *              (a text/plain chunk through REALTIME_INPUT, rejected, just
  *              before the close), model (another model), rate (audio at
- *              250 chunks/s, over the 200/s limit; the healthy ones at 4/s)
- *              or none (nothing sets them apart)
+ *              250 chunks/s, over the 200/s limit; the healthy ones at 4/s),
+ *              setup (the Live API rejects their setup: no setup_complete,
+ *              closed 20 to 400 ms after the open; only INFO lines and the
+ *              JSONL session logs say so, a -l warn log holds the 1007
+ *              alone) or none (nothing sets them apart)
  *
  * Without -m and -d the mix is the one the benchmark measures.
  */
@@ -190,7 +193,8 @@ enum diag {
 	D_TOOLS,
 	D_TEXT,
 	D_MODEL,
-	D_RATE
+	D_RATE,
+	D_SETUP
 };
 
 struct event {
@@ -276,7 +280,7 @@ static const struct {
 #define NMODES	(sizeof mode_names / sizeof mode_names[0])
 
 static const char *const diag_names[] = {
-	NULL, "none", "tools", "text", "model", "rate"
+	NULL, "none", "tools", "text", "model", "rate", "setup"
 };
 #define NDIAGS	(sizeof diag_names / sizeof diag_names[0])
 
@@ -517,7 +521,8 @@ usage(void)
 	    "liveerror,\n            timelimit, critical, buffer, early, "
 	    "context\n"
 	    "  -d attr   the 1007 sessions differ from the healthy ones by "
-	    "one\n            attribute: tools, text, model, rate, or none\n");
+	    "one\n            attribute: tools, text, model, rate, setup, "
+	    "or none\n");
 	exit(2);
 }
 
@@ -1543,8 +1548,8 @@ conn_open(int slot, int64_t t)
 		len += rng_range(0, 90000);
 	if (c->outcome == OC_TIMELIMIT)
 		len = 900000 - (t - c->call_t);
-	if (c->outcome == OC_REJECTED && diag == D_OFF && !c->text_close &&
-	    rng_percent(40)) {
+	if (c->outcome == OC_REJECTED && ((diag == D_OFF && !c->text_close &&
+	    rng_percent(40)) || diag == D_SETUP)) {
 		c->setup_reject = 1;	/* no setup_complete */
 		len = rng_range(20, 400);
 	}
