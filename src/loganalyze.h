@@ -541,6 +541,8 @@ void	 store_note_input(struct store *, const char *, const char *,
 	    int64_t);
 int	 store_abort_input(struct store *);
 int	 store_order(struct store *, char **);
+const char *store_column_text(struct sqlite3_stmt *, int);
+int	 store_columns_failed(void);
 int	 store_finish_load(struct store *, int64_t, int64_t, char **);
 int	 store_window_notes(const struct store *, int64_t *, int64_t *,
 	    int64_t *);

@@ -757,6 +757,10 @@ main(int argc, char **argv)
 		rc = report_text(store, &o.report, &out, dst, &cause);
 	else
 		rc = report_markdown(store, &o.report, &out, dst, &cause);
+	if (rc == 0 && store_columns_failed()) {
+		cause = xstrdup("report: out of memory reading a query's row");
+		rc = -2;
+	}
 	if (rc != 0) {
 		log_warnx("%s", cause);
 		buf_free(&out);

@@ -25,7 +25,7 @@ query_md_row(struct buf *out, sqlite3_stmt *st, int ncol)
 		buf_adds(out, " ");
 		if (sqlite3_column_type(st, i) != SQLITE_NULL)
 			md_escape_cell(out,
-			    (const char *)sqlite3_column_text(st, i),
+			    store_column_text(st, i),
 			    (size_t)sqlite3_column_bytes(st, i));
 		buf_adds(out, " |");
 	}
@@ -47,7 +47,7 @@ query_json_value(sqlite3_stmt *st, int i, struct buf *tmp)
 		return json_real(sqlite3_column_double(st, i));
 	default:
 		buf_reset(tmp);
-		text_sanitize(tmp, (const char *)sqlite3_column_text(st, i),
+		text_sanitize(tmp, store_column_text(st, i),
 		    (size_t)sqlite3_column_bytes(st, i));
 		return json_stringn(tmp->data != NULL ? tmp->data : "",
 		    tmp->len);

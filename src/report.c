@@ -206,7 +206,7 @@ report_str(struct report *r, const char *s)
 static void
 report_col(struct report *r, sqlite3_stmt *st, int i)
 {
-	const char	*s = (const char *)sqlite3_column_text(st, i);
+	const char	*s = store_column_text(st, i);
 
 	if (s != NULL)
 		md_escape_cell(r->out, s, (size_t)sqlite3_column_bytes(st, i));
@@ -318,7 +318,7 @@ report_common_dir(sqlite3 *db, int *failed, char **cause)
 	st = store_query(db, "SELECT path FROM inputs ORDER BY id", failed,
 	    cause);
 	while (!*failed && store_query_step(db, st, failed, cause)) {
-		p = (const char *)sqlite3_column_text(st, 0);
+		p = store_column_text(st, 0);
 		if (p == NULL)
 			continue;
 		if (common == NULL) {
@@ -379,7 +379,7 @@ report_where_md(struct report *r, const char *path, int64_t line)
 const char *
 report_col_text(sqlite3_stmt *st, int i)
 {
-	return (const char *)sqlite3_column_text(st, i);
+	return store_column_text(st, i);
 }
 
 /* A time column: TS_NONE for NULL. */

@@ -136,7 +136,7 @@ chart_sessions(sqlite3 *db, struct buf *b, char **cause)
 	if (failed)
 		goto out;
 	while (store_query_step(db, st, &failed, cause)) {
-		conn = (const char *)sqlite3_column_text(st, 0);
+		conn = store_column_text(st, 0);
 		first = report_col_ts(st, 1);
 		last = report_col_ts(st, 2);
 		call = report_col_ts(st, 3);
@@ -178,7 +178,7 @@ chart_sessions(sqlite3 *db, struct buf *b, char **cause)
 			/* the close and the timeout line have their own row */
 			if (f0 == f1 && (f0 == close || f0 == timeout))
 				continue;
-			chart_task(b, (const char *)sqlite3_column_text(fs, 0),
+			chart_task(b, store_column_text(fs, 0),
 			    chart_tags[rank < 0 ? 0 : rank > 2 ? 2 : rank], f0,
 			    f1 < f0 ? f0 : f1);
 		}

@@ -178,7 +178,7 @@ report_compare_inputs(sqlite3 *db, struct buf *out, char **cause)
 	    NULL) != SQLITE_OK)
 		return report_compare_error(db, cause);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		action = (const char *)sqlite3_column_text(st, 0);
+		action = store_column_text(st, 0);
 		if (strcmp(action, last) != 0) {
 			if (*last != '\0')
 				buf_addc(out, '\n');
@@ -190,10 +190,10 @@ report_compare_inputs(sqlite3 *db, struct buf *out, char **cause)
 			    "resumed";
 		}
 		buf_adds(out, "- ");
-		md_escape_cell(out, (const char *)sqlite3_column_text(st, 1),
+		md_escape_cell(out, store_column_text(st, 1),
 		    (size_t)sqlite3_column_bytes(st, 1));
 		buf_printf(out, " (input %lld, ", sqlite3_column_int64(st, 2));
-		md_escape_cell(out, (const char *)sqlite3_column_text(st, 3),
+		md_escape_cell(out, store_column_text(st, 3),
 		    (size_t)sqlite3_column_bytes(st, 3));
 		buf_adds(out, ")\n");
 	}
@@ -244,11 +244,11 @@ report_compare(struct store *s, struct buf *out, char **cause)
 	buf_init(&rows);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		buf_adds(&rows, "| ");
-		md_escape_cell(&rows, (const char *)sqlite3_column_text(st, 1),
+		md_escape_cell(&rows, store_column_text(st, 1),
 		    (size_t)sqlite3_column_bytes(st, 1));
 		/* a rule id, as the findings table shows it */
 		buf_printf(&rows, " | `%s`",
-		    (const char *)sqlite3_column_text(st, 0));
+		    store_column_text(st, 0));
 		before = sqlite3_column_int64(st, 3);
 		now = sqlite3_column_int64(st, 4);
 		diff = now - before;
@@ -259,7 +259,7 @@ report_compare(struct store *s, struct buf *out, char **cause)
 			buf_printf(&rows, " (%+lld)", (long long)diff);
 		buf_printf(&rows, "%s | %lld | %lld | ", diff > 0 ? "**" : "",
 		    sqlite3_column_int64(st, 5), sqlite3_column_int64(st, 6));
-		md_escape_cell(&rows, (const char *)sqlite3_column_text(st, 2),
+		md_escape_cell(&rows, store_column_text(st, 2),
 		    (size_t)sqlite3_column_bytes(st, 2));
 		buf_adds(&rows, " |\n");
 	}
@@ -286,10 +286,10 @@ report_compare(struct store *s, struct buf *out, char **cause)
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		buf_adds(&rows, "| ");
-		md_escape_cell(&rows, (const char *)sqlite3_column_text(st, 0),
+		md_escape_cell(&rows, store_column_text(st, 0),
 		    (size_t)sqlite3_column_bytes(st, 0));
 		buf_adds(&rows, " | ");
-		md_escape_cell(&rows, (const char *)sqlite3_column_text(st, 1),
+		md_escape_cell(&rows, store_column_text(st, 1),
 		    (size_t)sqlite3_column_bytes(st, 1));
 		buf_printf(&rows, " | %lld of %lld | %lld of %lld |\n",
 		    sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3),

@@ -128,9 +128,9 @@ diagnosis_fisher(int64_t a, int64_t ft, int64_t c, int64_t ht)
 static char *
 diag_dup(sqlite3_stmt *st, int i)
 {
-	const unsigned char	*s = sqlite3_column_text(st, i);
+	const char	*s = store_column_text(st, i);
 
-	return s != NULL ? xstrdup((const char *)s) : NULL;
+	return s != NULL ? xstrdup(s) : NULL;
 }
 
 static int64_t
@@ -547,7 +547,7 @@ diagnosis_summary_markdown(const struct diagnosis *d, struct store *s,
 	while (store_query_step(store_db(s), st, &failed, cause)) {
 		buf_adds(out, n++ == 0 ? "- Not causes: " : "; ");
 		buf_printf(out, "%lld × ", sqlite3_column_int64(st, 0));
-		diag_text(out, (const char *)sqlite3_column_text(st, 1));
+		diag_text(out, store_column_text(st, 1));
 	}
 	sqlite3_finalize(st);
 	if (n > 0)

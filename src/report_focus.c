@@ -25,6 +25,7 @@ focus_find_conn(sqlite3 *db, const char *prefix, char **cause)
 {
 	sqlite3_stmt	*st;
 	char		*found = NULL, *other = NULL;
+	const char	*s;
 	int		 rc;
 
 	if (sqlite3_prepare_v2(db, "SELECT conn FROM connections"
@@ -38,16 +39,20 @@ focus_find_conn(sqlite3 *db, const char *prefix, char **cause)
 	}
 	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		/* conn is never NULL here: NULL is the text's want of memory */
+		if ((s = store_column_text(st, 0)) == NULL) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
 		if (found == NULL)
-			found = xstrdup((const char *)sqlite3_column_text(st,
-			    0));
+			found = xstrdup(s);
 		else if (other == NULL)
-			other = xstrdup((const char *)sqlite3_column_text(st,
-			    0));
+			other = xstrdup(s);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
-		*cause = xasprintf("--conn: %s", sqlite3_errmsg(db));
+		*cause = xasprintf("--conn: %s", rc == SQLITE_NOMEM ?
+		    sqlite3_errstr(rc) : sqlite3_errmsg(db));
 		free(found);
 		found = NULL;
 	} else if (found == NULL)

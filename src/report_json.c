@@ -95,7 +95,7 @@ jr_string(struct jreport *jr, const char *s, int len)
 static json_t *
 jr_col_string(struct jreport *jr, sqlite3_stmt *st, int i)
 {
-	return jr_string(jr, (const char *)sqlite3_column_text(st, i),
+	return jr_string(jr, store_column_text(st, i),
 	    sqlite3_column_bytes(st, i));
 }
 
@@ -360,7 +360,7 @@ jr_findings(struct jreport *jr)
 		json_object_set_new(o, "summary", jr_col_string(jr, st, 8));
 		json_object_set_new(o, "caused_by", jr_col_int(st, 9));
 		json_object_set_new(o, "evidence", jr_evidence(jr, ev,
-		    (const char *)sqlite3_column_text(st, 10)));
+		    store_column_text(st, 10)));
 		jr_element(jr, o);
 	}
 	sqlite3_finalize(st);

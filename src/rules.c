@@ -500,32 +500,41 @@ rule_insert_row(const struct rule *r, sqlite3 *db, sqlite3_stmt *row,
     const int *map, sqlite3_stmt *ins)
 {
 	const char	*side;
-	int		 c;
+	int		 c, bad = 0;
 
-	sqlite3_bind_text(ins, 1, r->id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(ins, 2, severity_name(r->severity), -1,
+	/*
+	 * A bind that copies a value, and a column's text, fail for want of
+	 * memory: the finding would be stored with a NULL in their place.
+	 */
+	bad |= sqlite3_bind_text(ins, 1, r->id, -1, SQLITE_STATIC);
+	bad |= sqlite3_bind_text(ins, 2, severity_name(r->severity), -1,
 	    SQLITE_STATIC);
-	sqlite3_bind_int(ins, 3, r->severity);
-	sqlite3_bind_text(ins, 4, r->title, -1, SQLITE_STATIC);
+	bad |= sqlite3_bind_int(ins, 3, r->severity);
+	bad |= sqlite3_bind_text(ins, 4, r->title, -1, SQLITE_STATIC);
 	if (map[COL_ADVICE] >= 0 &&
 	    sqlite3_column_type(row, map[COL_ADVICE]) != SQLITE_NULL)
-		sqlite3_bind_value(ins, 5, sqlite3_column_value(row,
+		bad |= sqlite3_bind_value(ins, 5, sqlite3_column_value(row,
 		    map[COL_ADVICE]));
 	else
-		sqlite3_bind_text(ins, 5, r->next, -1, SQLITE_STATIC);
-	side = map[COL_SIDE] >= 0 ? (const char *)sqlite3_column_text(row,
-	    map[COL_SIDE]) : NULL;
+		bad |= sqlite3_bind_text(ins, 5, r->next, -1, SQLITE_STATIC);
+	side = map[COL_SIDE] >= 0 ? store_column_text(row, map[COL_SIDE]) :
+	    NULL;
+	if (side == NULL && map[COL_SIDE] >= 0 &&
+	    sqlite3_column_type(row, map[COL_SIDE]) != SQLITE_NULL)
+		return -1;
 	if (side != NULL && !rule_side_is_known(side))
 		return 1;
-	sqlite3_bind_text(ins, 15, side != NULL ? side : r->side, -1,
+	bad |= sqlite3_bind_text(ins, 15, side != NULL ? side : r->side, -1,
 	    SQLITE_TRANSIENT);
 	for (c = 0; c < COL_ADVICE; c++) {
 		if (map[c] < 0)
-			sqlite3_bind_null(ins, 6 + c);
+			bad |= sqlite3_bind_null(ins, 6 + c);
 		else
-			sqlite3_bind_value(ins, 6 + c,
+			bad |= sqlite3_bind_value(ins, 6 + c,
 			    sqlite3_column_value(row, map[c]));
 	}
+	if (bad != SQLITE_OK)
+		return -1;
 	if (sqlite3_step(ins) != SQLITE_DONE) {
 		sqlite3_reset(ins);
 		(void)db;

@@ -106,6 +106,32 @@ store_query_bind_text(sqlite3 *db, sqlite3_stmt *st, int i, const char *s,
 	}
 }
 
+/*
+ * A text column of a query's row, NULL for an SQL NULL.  sqlite3_column_text
+ * also returns NULL when it runs out of memory making the text, which a
+ * report would take for an absent value and print as complete: that is
+ * remembered, for store_columns_failed.  (Only the main thread reads
+ * columns; the storing thread only inserts.)
+ */
+static int	store_column_oom;
+
+const char *
+store_column_text(sqlite3_stmt *st, int i)
+{
+	const char	*s = (const char *)sqlite3_column_text(st, i);
+
+	if (s == NULL && sqlite3_column_type(st, i) != SQLITE_NULL)
+		store_column_oom = 1;
+	return s;
+}
+
+/* Whether a text column could not be read since the run began. */
+int
+store_columns_failed(void)
+{
+	return store_column_oom;
+}
+
 /* Step a report query: 1 for a row, 0 at the end or after an error. */
 int
 store_query_step(sqlite3 *db, sqlite3_stmt *st, int *failed, char **cause)

@@ -28,21 +28,35 @@ if [ ! -e "$t/probe" ]; then
 	exit 77
 fi
 
-# one run of the sweep: $1 kind, $2 N, $3 "db" for a --db run
+# backfill: a database that holds the capture's second half, to which
+# its first half comes, so that the analysis moves rows (src/order.c)
+half=$(($(wc -l <"$log") / 2))
+head -n $half "$log" >"$t/older.log"
+tail -n +$((half + 1)) "$log" >"$t/newer.log"
+mkdir "$t/base"
+"$LOGANALYZE" -q --db "$t/base/relay.db" --ingest-only "$t/newer.log" \
+    </dev/null
+
+# one run of the sweep: $1 kind, $2 N, $3 the mode: "file", "db" for a
+# --db run, "backfill"
 run() {
 	rm -rf "$t/out" && mkdir "$t/out"
-	if [ "$3" = db ]; then
+	input=$log
+	case $3 in
+	db)	dbopt="--db $t/out/relay.db" ;;
+	backfill)
+		cp "$t/base/"* "$t/out/"
 		dbopt="--db $t/out/relay.db"
-	else
-		dbopt=
-	fi
+		input=$t/older.log ;;
+	*)	dbopt= ;;
+	esac
 	# shellcheck disable=SC2086
 	LOGANALYZE_FAULT=$1:$2 LOGANALYZE_FAULT_HIT="$t/hit" \
-	    "$LOGANALYZE" $dbopt "$log" -o "$t/out/report.md" </dev/null \
+	    "$LOGANALYZE" $dbopt "$input" -o "$t/out/report.md" </dev/null \
 	    >/dev/null 2>"$t/err"
 }
 
-for mode in file db; do
+for mode in file db backfill; do
 	# the report without faults
 	rm -f "$t/hit"
 	run none 1 $mode
