@@ -368,6 +368,76 @@ scan_value(struct scan *sc, struct json_fields *f, int top)
 }
 
 /*
+ * The members of the JSON object text[0..len), which is validated whole
+ * (nothing but white space after it): up to max in m, their number in *n.
+ * -1 when the text is not one valid object or has more members than max.
+ * The spans point into text.
+ */
+int
+jsonlog_members(const char *text, size_t len, struct json_member *m,
+    size_t max, size_t *n)
+{
+	struct scan		 sc;
+	struct json_fields	 f;
+	struct json_member	*mm;
+	int			 integral;
+
+	*n = 0;
+	memset(&sc, 0, sizeof sc);
+	sc.p = sc.start = text;
+	sc.end = text + len;
+	sc.depth = 1;
+	scan_space(&sc);
+	if (sc.p >= sc.end || *sc.p != '{')
+		return -1;
+	sc.p++;
+	scan_space(&sc);
+	if (sc.p < sc.end && *sc.p == '}')
+		goto end;
+	for (;;) {
+		if (*n == max || sc.p >= sc.end || *sc.p != '"')
+			return -1;
+		mm = &m[(*n)++];
+		memset(mm, 0, sizeof *mm);
+		mm->raw = sc.p;
+		if (scan_string(&sc, &mm->key, &mm->key_len, &mm->key_plain) !=
+		    0)
+			return -1;
+		scan_space(&sc);
+		if (sc.p >= sc.end || *sc.p++ != ':')
+			return -1;
+		scan_space(&sc);
+		if (sc.p >= sc.end)
+			return -1;
+		mm->value = sc.p;
+		if (*sc.p == '"') {
+			mm->is_string = 1;
+			if (scan_string(&sc, &mm->str, &mm->str_len,
+			    &mm->str_plain) != 0)
+				return -1;
+		} else if (*sc.p == '-' || (*sc.p >= '0' && *sc.p <= '9')) {
+			if (scan_number(&sc, &integral) != 0)
+				return -1;
+		} else if (scan_value(&sc, &f, 0) != 0)
+			return -1;
+		mm->value_len = (size_t)(sc.p - mm->value);
+		mm->raw_len = (size_t)(sc.p - mm->raw);
+		scan_space(&sc);
+		if (sc.p >= sc.end)
+			return -1;
+		if (*sc.p == '}')
+			break;
+		if (*sc.p++ != ',')
+			return -1;
+		scan_space(&sc);
+	}
+end:
+	sc.p++;
+	scan_space(&sc);
+	return sc.p == sc.end ? 0 : -1;
+}
+
+/*
  * Validate a JSON object and take out the kept fields.  Returns 0, or -1
  * with a message (and the column) in f->error.  f->conn stays valid until
  * the next call.

@@ -458,11 +458,27 @@ struct json_fields {
 	int64_t		 code;
 	char		 error[200];
 };
+/* A member of a JSON object (jsonlog_members): spans into its text. */
+struct json_member {
+	const char	*raw;		/* "key": value, as written */
+	size_t		 raw_len;
+	const char	*key;		/* between the quotes */
+	size_t		 key_len;
+	int		 key_plain;	/* no escapes in it */
+	const char	*value;		/* the value's text */
+	size_t		 value_len;
+	int		 is_string;
+	const char	*str;		/* a string's contents */
+	size_t		 str_len;
+	int		 str_plain;
+};
 struct jsonlog;
 struct jsonlog *jsonlog_create(void);
 int	 jsonlog_scan(struct jsonlog *, const char *, size_t,
 	    struct json_fields *);
 void	 jsonlog_free(struct jsonlog *);
+int	 jsonlog_members(const char *, size_t, struct json_member *, size_t,
+	    size_t *);
 
 /* sandbox.c */
 #define SANDBOX_DEFAULT_TIMEOUT_MS	60000	/* --sql-timeout */

@@ -63,6 +63,74 @@ static const struct {
 };
 
 /*
+ * Whether a record's data has field = value, value a string: the data as
+ * a json_t (jansson), or as the members of its text (jsonlog_members).
+ */
+typedef int sessionlog_has(const void *, const char *, const char *);
+
+static int
+sessionlog_json_has(const void *data, const char *field, const char *value)
+{
+	json_t	*v;
+
+	v = data != NULL ? json_object_get(data, field) : NULL;
+	return v != NULL && json_is_string(v) &&
+	    strcmp(json_string_value(v), value) == 0;
+}
+
+struct sessionlog_members {
+	const struct json_member	*m;
+	size_t				 n;
+};
+
+static int
+sessionlog_members_has(const void *data, const char *field,
+    const char *value)
+{
+	const struct sessionlog_members	*d = data;
+	const struct json_member	*m;
+	size_t				 i;
+
+	for (i = 0; i < d->n; i++) {
+		m = &d->m[i];
+		if (m->key_plain && m->key_len == strlen(field) &&
+		    memcmp(m->key, field, m->key_len) == 0)
+			return m->is_string && m->str_plain &&
+			    m->str_len == strlen(value) &&
+			    memcmp(m->str, value, m->str_len) == 0;
+	}
+	return 0;
+}
+
+/*
+ * The terminal message and level of an event (event[0..len)) with its
+ * data: a row of sessionlog_events, else the event's name at INFO (*message
+ * NULL: the caller writes the name).
+ */
+static void
+sessionlog_message(const char *event, size_t len, sessionlog_has *has,
+    const void *data, const char **message, const char **level)
+{
+	size_t	i;
+
+	*message = NULL;
+	*level = "INFO";
+	for (i = 0; i < sizeof sessionlog_events / sizeof sessionlog_events[0];
+	    i++) {
+		if (strlen(sessionlog_events[i].event) != len ||
+		    memcmp(event, sessionlog_events[i].event, len) != 0)
+			continue;
+		if (sessionlog_events[i].field != NULL &&
+		    !has(data, sessionlog_events[i].field,
+		    sessionlog_events[i].value))
+			continue;
+		*message = sessionlog_events[i].message;
+		*level = sessionlog_events[i].level;
+		return;
+	}
+}
+
+/*
  * The terminal line the relay prints for a record: "[ts] [LEVEL] message
  * {json}" into *text (reset first), or without "[ts] " when ts is NULL.
  * The JSON holds the connection id (none when id is NULL) and the
@@ -73,27 +141,11 @@ sessionlog_render(struct buf *text, const char *ts, const char *event,
     const char *id, json_t *data)
 {
 	json_t		*out, *v;
-	const char	*key, *message, *level, *f;
+	const char	*key, *message, *level;
 	char		*json;
-	size_t		 i;
 
-	message = event;
-	level = "INFO";
-	for (i = 0; i < sizeof sessionlog_events / sizeof sessionlog_events[0];
-	    i++) {
-		if (strcmp(event, sessionlog_events[i].event) != 0)
-			continue;
-		f = sessionlog_events[i].field;
-		if (f != NULL && (data == NULL ||
-		    (v = json_object_get(data, f)) == NULL ||
-		    !json_is_string(v) ||
-		    strcmp(json_string_value(v), sessionlog_events[i].value) !=
-		    0))
-			continue;
-		message = sessionlog_events[i].message;
-		level = sessionlog_events[i].level;
-		break;
-	}
+	sessionlog_message(event, strlen(event), sessionlog_json_has, data,
+	    &message, &level);
 	out = json_object();
 	if (id != NULL)
 		json_object_set_new(out, "connectionId", json_string(id));
@@ -117,9 +169,96 @@ sessionlog_render(struct buf *text, const char *ts, const char *event,
 	buf_reset(text);
 	if (ts != NULL)
 		buf_printf(text, "[%s] ", ts);
-	buf_printf(text, "[%s] %s %s", level, message, json);
+	buf_printf(text, "[%s] %s %s", level, message != NULL ? message : event,
+	    json);
 	free(json);
 	return 0;
+}
+
+/* A member whose key is name, plain; NULL for none. */
+static const struct json_member *
+sessionlog_member(const struct json_member *m, size_t n, const char *name)
+{
+	size_t	i, len = strlen(name);
+
+	for (i = 0; i < n; i++)
+		if (m[i].key_plain && m[i].key_len == len &&
+		    memcmp(m[i].key, name, len) == 0)
+			return &m[i];
+	return NULL;
+}
+
+/*
+ * The common record, rendered from its text without building it: the
+ * data's members are copied as written after the connection id.  Returns
+ * 1 when done, 0 for a record it leaves to jansson (escapes in ts, event
+ * or id; a key twice; a data member named connectionId, or a payload that
+ * is not a string, which the terminal line carries as JSON text; too many
+ * members), -1 for a line that is not a record.
+ */
+static int
+sessionlog_fast(const char *line, size_t len, struct buf *text)
+{
+	struct json_member		 rec[16], data[64];
+	const struct json_member	*ts, *event, *id, *d, *p;
+	struct sessionlog_members	 dm;
+	const char			*message, *level;
+	size_t				 nrec, nd = 0, i, j;
+
+	if (jsonlog_members(line, len, rec, sizeof rec / sizeof rec[0],
+	    &nrec) != 0)
+		return 0;
+	ts = sessionlog_member(rec, nrec, "ts");
+	event = sessionlog_member(rec, nrec, "event");
+	id = sessionlog_member(rec, nrec, "connectionId");
+	d = sessionlog_member(rec, nrec, "data");
+	if (ts == NULL || event == NULL || id == NULL || !ts->is_string ||
+	    !event->is_string || !id->is_string ||
+	    (d != NULL && d->value[0] != '{'))
+		return -1;
+	if (!ts->str_plain || !event->str_plain || !id->str_plain)
+		return 0;
+	if (d != NULL && jsonlog_members(d->value, d->value_len, data,
+	    sizeof data / sizeof data[0], &nd) != 0)
+		return 0;
+	for (i = 0; i < nrec; i++)
+		for (j = i + 1; j < nrec; j++)
+			if (rec[i].key_len == rec[j].key_len &&
+			    memcmp(rec[i].key, rec[j].key, rec[i].key_len) == 0)
+				return 0;
+	for (i = 0; i < nd; i++)
+		for (j = i + 1; j < nd; j++)
+			if (data[i].key_len == data[j].key_len &&
+			    memcmp(data[i].key, data[j].key, data[i].key_len) ==
+			    0)
+				return 0;
+	if (sessionlog_member(data, nd, "connectionId") != NULL ||
+	    ((p = sessionlog_member(data, nd, "payload")) != NULL &&
+	    !p->is_string))
+		return 0;
+
+	dm.m = data;
+	dm.n = nd;
+	sessionlog_message(event->str, event->str_len, sessionlog_members_has,
+	    &dm, &message, &level);
+	buf_reset(text);
+	buf_addc(text, '[');
+	buf_add(text, ts->str, ts->str_len);
+	buf_adds(text, "] [");
+	buf_adds(text, level);
+	buf_adds(text, "] ");
+	if (message != NULL)
+		buf_adds(text, message);
+	else
+		buf_add(text, event->str, event->str_len);
+	buf_adds(text, " {\"connectionId\":");
+	buf_add(text, id->value, id->value_len);
+	for (i = 0; i < nd; i++) {
+		buf_addc(text, ',');
+		buf_add(text, data[i].raw, data[i].raw_len);
+	}
+	buf_addc(text, '}');
+	return 1;
 }
 
 /*
@@ -138,6 +277,8 @@ sessionlog_unwrap(const char *line, size_t len, struct buf *text)
 	/* session-logger.ts writes ts first: one look rejects other JSON */
 	if (len < 8 || memcmp(line, "{\"ts\":\"", 7) != 0)
 		return 0;
+	if ((rc = sessionlog_fast(line, len, text)) != 0)
+		return rc == 1;
 	if ((o = json_loadb(line, len, 0, NULL)) == NULL)
 		return 0;
 	ts = json_string_value(json_object_get(o, "ts"));
