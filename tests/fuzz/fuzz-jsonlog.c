@@ -6,7 +6,10 @@
  * that parses formats back to text that parses to the same time.  A tail
  * that jsonlog_scan accepts is stored and later read by the rules with
  * SQLite's JSON functions: SQLite must accept it too, and find the same
- * connectionId and code.
+ * connectionId and code.  The same input as a session-log record
+ * (sessionlog_unwrap, which reads records with jsonlog_members and copies
+ * their members as written): what it renders ends in a JSON object that
+ * SQLite reads, and every object jsonlog_members accepts SQLite accepts.
  */
 #include "config.h"
 
@@ -31,13 +34,6 @@ fuzz_sqlite(const char *s, size_t len, const struct json_fields *f)
 {
 	const char	*conn;
 
-	if (db == NULL) {
-		if (sqlite3_open(":memory:", &db) != SQLITE_OK ||
-		    sqlite3_prepare_v2(db, "SELECT json_valid(?1),"
-		    " json_extract(?1, '$.connectionId'),"
-		    " json_extract(?1, '$.code')", -1, &sq, NULL) != SQLITE_OK)
-			abort();
-	}
 	sqlite3_bind_text64(sq, 1, s, len, SQLITE_STATIC, SQLITE_UTF8);
 	if (sqlite3_step(sq) != SQLITE_ROW) {
 		fprintf(stderr, "sqlite: %s\n", sqlite3_errmsg(db));
@@ -55,6 +51,44 @@ fuzz_sqlite(const char *s, size_t len, const struct json_fields *f)
 		FUZZ_CHECK(sqlite3_column_int64(sq, 2) == f->code);
 	}
 	sqlite3_reset(sq);
+}
+
+static int
+fuzz_sqlite_valid(const char *s, size_t len)
+{
+	static sqlite3_stmt	*v;
+	int			 ok;
+
+	if (v == NULL && sqlite3_prepare_v2(db, "SELECT json_valid(?1)", -1,
+	    &v, NULL) != SQLITE_OK)
+		abort();
+	sqlite3_bind_text64(v, 1, s, len, SQLITE_STATIC, SQLITE_UTF8);
+	if (sqlite3_step(v) != SQLITE_ROW)
+		abort();
+	ok = sqlite3_column_int(v, 0);
+	sqlite3_reset(v);
+	return ok;
+}
+
+static void
+fuzz_session_log(const char *s, size_t len)
+{
+	static struct buf	 text;
+	struct json_member	 m[8];
+	const char		*tail;
+	size_t			 n;
+
+	if (jsonlog_members(s, len, m, 8, &n) == 0 &&
+	    memchr(s, '\0', len) == NULL)
+		FUZZ_CHECK(fuzz_sqlite_valid(s, len));
+	buf_reset(&text);
+	if (!sessionlog_unwrap(s, len, &text))
+		return;
+	/* ts and the event hold no quote: the tail is the first such brace */
+	tail = strstr(buf_cstr(&text), " {\"connectionId\":");
+	FUZZ_CHECK(tail != NULL);
+	if (tail != NULL && memchr(s, '\0', len) == NULL)
+		FUZZ_CHECK(fuzz_sqlite_valid(tail + 1, strlen(tail + 1)));
 }
 
 static void
@@ -85,6 +119,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (jsonlog == NULL)
 		jsonlog = jsonlog_create();
+	if (db == NULL && (sqlite3_open(":memory:", &db) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "SELECT json_valid(?1),"
+	    " json_extract(?1, '$.connectionId'),"
+	    " json_extract(?1, '$.code')", -1, &sq, NULL) != SQLITE_OK))
+		abort();
 	if (jsonlog_scan(jsonlog, s, size, &f) == 0) {
 		if (f.conn != NULL) {
 			FUZZ_CHECK(f.conn_len > 0 && f.conn_len <= 128);
@@ -97,6 +136,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(memchr(f.error, '\0', sizeof f.error) != NULL);
 		FUZZ_CHECK(f.error[0] != '\0');
 	}
+	fuzz_session_log(s, size);
 	fuzz_time(s, size);
 	return 0;
 }
