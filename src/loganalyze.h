@@ -680,6 +680,14 @@ const char *report_path_short(const char *, size_t);
 size_t	 report_common_dir(struct sqlite3 *, int *, char **);
 int	 report_select_sections(struct store *, const struct report_options *,
 	    char **);
+/*
+ * The findings that no connection's section shows, f being findings: those
+ * of no connection, and those whose id is none of the report's connections
+ * (a --rules rule's own id).  They are shown with the relay's.
+ */
+#define REPORT_NO_SECTION \
+	" (f.conn IS NULL OR NOT EXISTS (SELECT 1 FROM connections AS k" \
+	" WHERE k.conn = f.conn))"
 extern const char report_milestones_sql[];
 extern const char report_evidence_sql[];
 extern const char report_fields_sql[];

@@ -1244,7 +1244,8 @@ report_healthy(struct report *r)
  * The relay's own part: its starts (the relay-wide kinds with a label),
  * then the findings that belong to no connection: the relay's faults,
  * origin rejections, lines that named no connection and could not be
- * given one.
+ * given one; and those on an id that is none of the connections
+ * (REPORT_NO_SECTION), each naming it.
  */
 static void
 report_relay(struct report *r)
@@ -1252,8 +1253,8 @@ report_relay(struct report *r)
 	sqlite3_stmt	*st;
 	int		 rows = 0;
 
-	if (report_scalar(r, "SELECT count(*) FROM findings WHERE conn IS NULL")
-	    == 0)
+	if (report_scalar(r, "SELECT count(*) FROM findings AS f WHERE"
+	    REPORT_NO_SECTION) == 0)
 		return;
 	buf_adds(r->out, "## The relay, and lines of no connection\n\n");
 	st = report_prepare(r, "SELECT e.ts, k.label, i.path, e.line"
@@ -1277,12 +1278,18 @@ report_relay(struct report *r)
 	sqlite3_finalize(st);
 	if (rows > 0)
 		buf_addc(r->out, '\n');
-	st = report_prepare(r, REPORT_FINDINGS_COLS " FROM findings AS f"
-	    " WHERE f.conn IS NULL" REPORT_SEV_ORDER);
+	st = report_prepare(r, REPORT_FINDINGS_COLS ", f.conn FROM findings AS f"
+	    " WHERE" REPORT_NO_SECTION REPORT_SEV_ORDER);
 	while (report_step(r, st)) {
 		if (!report_room(r, 8192)) {
 			r->left_rows++;
 			continue;
+		}
+		if (col_text(st, 10) != NULL) {
+			buf_adds(r->out, "On connection ");
+			report_str(r, col_text(st, 10));
+			buf_adds(r->out, " (none of this report's "
+			    "connections): ");
 		}
 		report_finding(r, st, "");
 		report_flush(r);
@@ -1343,7 +1350,7 @@ report_verdict(struct report *r)
 {
 	sqlite3_stmt	*st;
 	char		*sql;
-	int64_t		 conns, affected, relay;
+	int64_t		 conns, affected, relay, stray;
 
 	st = report_prepare(r, "SELECT count(*), coalesce(sum(lines), 0),"
 	    " coalesce(sum(events), 0) FROM inputs");
@@ -1367,6 +1374,13 @@ report_verdict(struct report *r)
 		    "lines that name no connection (\"The relay, and lines "
 		    "of no connection\" below).\n\n", (long long)relay,
 		    relay == 1 ? "" : "s");
+	stray = report_scalar(r, "SELECT count(*) FROM findings AS f WHERE"
+	    REPORT_NO_SECTION " AND f.conn IS NOT NULL AND"
+	    " f.severity_rank > 0");
+	if (stray > 0)
+		buf_printf(r->out, "%lld finding%s on a connection id that is "
+		    "none of this report's connections (with the relay's, "
+		    "below).\n\n", (long long)stray, stray == 1 ? "" : "s");
 	if (conns > 0 &&
 	    report_scalar(r, "SELECT info_lines FROM window_levels") == 0)
 		buf_adds(r->out, "The log holds no INFO lines (a relay in "

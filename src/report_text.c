@@ -792,7 +792,10 @@ text_others(struct text *t)
 	buf_free(&words);
 }
 
-/* The relay's own findings, one line each. */
+/*
+ * The relay's own findings, one line each, with those on an id that is
+ * none of the connections (REPORT_NO_SECTION), naming it.
+ */
 static void
 text_relay(struct text *t)
 {
@@ -801,9 +804,9 @@ text_relay(struct text *t)
 	int		 rows = 0;
 
 	buf_init(&line);
-	st = text_prepare(t, "SELECT upper(severity), rule, title, summary"
-	    " FROM findings WHERE conn IS NULL"
-	    " ORDER BY severity_rank DESC, first_ts, id");
+	st = text_prepare(t, "SELECT upper(f.severity), f.rule, f.title,"
+	    " f.summary, f.conn FROM findings AS f WHERE" REPORT_NO_SECTION
+	    " ORDER BY f.severity_rank DESC, f.first_ts, f.id");
 	while (text_step(t, st)) {
 		if (rows++ == 0)
 			text_heading(t, "THE RELAY, AND LINES OF NO "
@@ -818,6 +821,12 @@ text_relay(struct text *t)
 		text_style(t, ST_PLAIN);
 		buf_reset(&line);
 		buf_printf(&line, " %s: %s", col_text(st, 1), col_text(st, 2));
+		if (col_text(st, 4) != NULL) {
+			buf_adds(&line, " (on connection ");
+			text_sanitize(&line, col_text(st, 4),
+			    strlen(col_text(st, 4)));
+			buf_adds(&line, ", none of this report's)");
+		}
 		text_wrap_at(t, line.data, line.len, 2 + strlen(col_text(st,
 		    0)), 4);
 		buf_addc(t->out, '\n');
