@@ -391,15 +391,22 @@ report_col_ts(sqlite3_stmt *st, int i)
 	return sqlite3_column_int64(st, i);
 }
 
+/* A time with its date, or saying that it has none. */
 static void
-report_time(struct report *r, int64_t ts)
+report_format_time(struct buf *b, int64_t ts)
 {
 	char	t[40];
 
 	time_format_iso(ts, t, sizeof t);
-	buf_adds(r->out, t);
+	buf_adds(b, t);
 	if (time_is_clock_only(ts))
-		buf_adds(r->out, " (date unknown)");
+		buf_adds(b, " (date unknown)");
+}
+
+static void
+report_time(struct report *r, int64_t ts)
+{
+	report_format_time(r->out, ts);
 }
 
 static void
@@ -412,23 +419,31 @@ report_clock(struct report *r, int64_t ts)
 }
 
 /*
- * From a to b in one cell, narrow enough for GitHub's width: within one
- * day the date is written once.
+ * From a to b, narrow enough for a table cell or a terminal: within one
+ * day the date is written once; neither known, that once.
  */
+void
+report_format_span(struct buf *out, int64_t a, int64_t b)
+{
+	char	t[40];
+
+	if (a == TS_NONE && b == TS_NONE) {
+		buf_adds(out, TIME_UNKNOWN);
+		return;
+	}
+	report_format_time(out, a);
+	buf_adds(out, " to ");
+	if (time_same_day(a, b)) {
+		time_format_clock(b, t, sizeof t);
+		buf_adds(out, t);
+	} else
+		report_format_time(out, b);
+}
+
 static void
 report_span(struct report *r, int64_t a, int64_t b)
 {
-	if (a == TS_NONE && b == TS_NONE) {
-		buf_adds(r->out, "-");
-		return;
-	}
-	report_time(r, a);
-	buf_adds(r->out, " to ");
-	if (a != TS_NONE && b != TS_NONE && !time_is_clock_only(a) &&
-	    !time_is_clock_only(b) && a / 86400000 == b / 86400000 && b >= a)
-		report_clock(r, b);
-	else
-		report_time(r, b);
+	report_format_span(r->out, a, b);
 }
 
 /*
@@ -495,7 +510,10 @@ report_inputs(struct report *r)
 		    sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3),
 		    sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5),
 		    sqlite3_column_int64(st, 6));
-		report_span(r, col_ts(st, 7), col_ts(st, 8));
+		if (sqlite3_column_int64(st, 2) == 0)
+			buf_adds(r->out, "no events");
+		else
+			report_span(r, col_ts(st, 7), col_ts(st, 8));
 		buf_adds(r->out, " |\n");
 	}
 	sqlite3_finalize(st);
@@ -708,9 +726,9 @@ report_timeline(struct report *r, const char *conn, int64_t start)
 		ts = col_ts(st, 0);
 		buf_adds(r->out, "| ");
 		report_clock(r, ts);
-		if (ts != TS_NONE && start != TS_NONE) {
+		if (time_diff(start, ts) != TS_NONE) {
 			/* a log whose times run backwards gives "-5.0 s" */
-			time_format_delta(ts - start, d, sizeof d);
+			time_format_delta(time_diff(start, ts), d, sizeof d);
 			buf_printf(r->out, " | %s%s | ", ts >= start ? "+" : "",
 			    d);
 		} else
