@@ -284,8 +284,9 @@ time_parse_arg(const char *s, int64_t now, int64_t *out)
 	default:
 		return -1;
 	}
+	/* before year 0000 is no time (and now - n * unit might overflow) */
 	if (p[1] != '\0' || n > INT64_MAX / unit || !time_is_valid(now) ||
-	    !time_is_valid(now - n * unit))
+	    n * unit > now - TIME_MIN)
 		return -1;
 	*out = now - n * unit;
 	return 0;
@@ -314,13 +315,10 @@ time_is_valid(int64_t ms)
 int64_t
 time_diff(int64_t a, int64_t b)
 {
-	int64_t	d;
-
 	if (a == TS_NONE || b == TS_NONE || (a < 0 && b > INT64_MAX + a) ||
 	    (a > 0 && b <= INT64_MIN + a))
 		return TS_NONE;
-	d = b - a;
-	return d;
+	return b - a;
 }
 
 /*

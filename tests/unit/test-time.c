@@ -227,6 +227,8 @@ test_range(void)
 	CHECK(time_parse_iso("0000-01-01T00:00:00+00:01", 25, &t) == -1);
 	CHECK(time_parse_iso("9999-12-31T23:59:59.999-00:01", 29, &t) == -1);
 	CHECK(time_parse_arg("36500000d", now, &t) == -1);
+	CHECK(time_parse_arg("9223372036854775s", TIME_MIN, &t) == -1);
+	CHECK(time_parse_arg("0s", TIME_MIN, &t) == 0 && t == TIME_MIN);
 	CHECK(time_is_valid(TIME_MIN) && time_is_valid(TIME_MAX));
 	CHECK(!time_is_valid(TIME_MIN - 1) && !time_is_valid(TIME_MAX + 1));
 	CHECK(!time_is_valid(TS_NONE));
