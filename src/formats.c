@@ -277,7 +277,8 @@ formats_set_field(struct formats *f, int field, const char *v, size_t len)
 		b = &f->text;
 		break;
 	case FIELD_REALTIME:
-		if (formats_number(v, len, &us) != 0)
+		if (formats_number(v, len, &us) != 0 ||
+		    !time_is_valid(us / 1000))
 			return;
 		f->entry.ts = us / 1000;
 		break;
@@ -1071,7 +1072,8 @@ formats_json_time(const char *v, const char *vend, int64_t *ts)
 		/* nanoseconds: more digits than formats_number takes */
 		if (formats_number(v, 13, ts) != 0 || !formats_is_digit(v[13]))
 			return -1;
-		return formats_number(v + 13, 6, &n);
+		return formats_number(v + 13, 6, &n) != 0 ||
+		    !time_is_valid(*ts) ? -1 : 0;
 	}
 	if (formats_number(v, (size_t)(p - v), &n) != 0)
 		return -1;
@@ -1085,7 +1087,7 @@ formats_json_time(const char *v, const char *vend, int64_t *ts)
 		*ts = n / 1000;
 	else					/* nanoseconds */
 		*ts = n / 1000000;
-	return 0;
+	return time_is_valid(*ts) ? 0 : -1;
 }
 
 /* Keep a string value in b when its key outranks the one kept. */
@@ -1434,7 +1436,7 @@ formats_unix_time(const char *s, const char *end, int64_t *ts)
 		scale /= 10;
 	}
 	*ts = sec * 1000 + frac;
-	return 0;
+	return time_is_valid(*ts) ? 0 : -1;
 }
 
 /*

@@ -83,6 +83,11 @@ void	 text_sanitize(struct buf *, const char *, size_t);
 void	 text_strip_ansi(struct buf *, const char *, size_t);
 
 /* timeutil.c */
+/* The times the parsers give: 0000-01-01 to 9999-12-31T23:59:59.999Z. */
+#define TIME_MIN	(-62167219200000LL)
+#define TIME_MAX	253402300799999LL
+/* What the formatters print for TS_NONE. */
+#define TIME_UNKNOWN	"time unknown"
 /* The minute of the last ISO time parsed, and its value: see timeutil.c. */
 struct time_cache {
 	int		 valid;
@@ -95,6 +100,9 @@ int	 time_parse_iso_cached(struct time_cache *, const char *, size_t,
 int	 time_parse_clock(const char *, size_t, int64_t *);
 int	 time_parse_arg(const char *, int64_t, int64_t *);
 int	 time_is_clock_only(int64_t);
+int	 time_is_valid(int64_t);
+int	 time_same_day(int64_t, int64_t);
+int64_t	 time_diff(int64_t, int64_t);
 void	 time_format_iso(int64_t, char *, size_t);
 void	 time_format_clock(int64_t, char *, size_t);
 void	 time_format_delta(int64_t, char *, size_t);
@@ -708,9 +716,18 @@ int	 report_markdown(struct store *, const struct report_options *,
 	    struct buf *, struct output *, char **);
 void	 md_escape_cell(struct buf *, const char *, size_t);
 const char *report_path_short(const char *, size_t);
+void	 report_format_span(struct buf *, int64_t, int64_t);
 size_t	 report_common_dir(struct sqlite3 *, int *, char **);
 int	 report_select_sections(struct store *, const struct report_options *,
 	    char **);
+/*
+ * The findings that no connection's section shows, f being findings: those
+ * of no connection, and those whose id is none of the report's connections
+ * (a --rules rule's own id).  They are shown with the relay's.
+ */
+#define REPORT_NO_SECTION \
+	" (f.conn IS NULL OR NOT EXISTS (SELECT 1 FROM connections AS k" \
+	" WHERE k.conn = f.conn))"
 extern const char report_milestones_sql[];
 extern const char report_evidence_sql[];
 extern const char report_fields_sql[];

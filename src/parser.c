@@ -274,7 +274,8 @@ parser_fields(struct parser *p, const char *text, struct log_record *r)
 			r->ts_src = TSSRC_LINE;
 		}
 	} else if (parser_span(p, p->g_clock, text, &s, &slen)) {
-		if (time_parse_clock(s, slen, &t) == 0) {
+		if (time_parse_clock(s, slen, &t) == 0 &&
+		    time_is_valid((p->day == TS_NONE ? 0 : p->day) + t)) {
 			r->ts = (p->day == TS_NONE ? 0 : p->day) + t;
 			r->ts_src = TSSRC_CLOCK;
 		}

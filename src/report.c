@@ -391,15 +391,22 @@ report_col_ts(sqlite3_stmt *st, int i)
 	return sqlite3_column_int64(st, i);
 }
 
+/* A time with its date, or saying that it has none. */
 static void
-report_time(struct report *r, int64_t ts)
+report_format_time(struct buf *b, int64_t ts)
 {
 	char	t[40];
 
 	time_format_iso(ts, t, sizeof t);
-	buf_adds(r->out, t);
+	buf_adds(b, t);
 	if (time_is_clock_only(ts))
-		buf_adds(r->out, " (date unknown)");
+		buf_adds(b, " (date unknown)");
+}
+
+static void
+report_time(struct report *r, int64_t ts)
+{
+	report_format_time(r->out, ts);
 }
 
 static void
@@ -412,23 +419,31 @@ report_clock(struct report *r, int64_t ts)
 }
 
 /*
- * From a to b in one cell, narrow enough for GitHub's width: within one
- * day the date is written once.
+ * From a to b, narrow enough for a table cell or a terminal: within one
+ * day the date is written once; neither known, that once.
  */
+void
+report_format_span(struct buf *out, int64_t a, int64_t b)
+{
+	char	t[40];
+
+	if (a == TS_NONE && b == TS_NONE) {
+		buf_adds(out, TIME_UNKNOWN);
+		return;
+	}
+	report_format_time(out, a);
+	buf_adds(out, " to ");
+	if (time_same_day(a, b)) {
+		time_format_clock(b, t, sizeof t);
+		buf_adds(out, t);
+	} else
+		report_format_time(out, b);
+}
+
 static void
 report_span(struct report *r, int64_t a, int64_t b)
 {
-	if (a == TS_NONE && b == TS_NONE) {
-		buf_adds(r->out, "-");
-		return;
-	}
-	report_time(r, a);
-	buf_adds(r->out, " to ");
-	if (a != TS_NONE && b != TS_NONE && !time_is_clock_only(a) &&
-	    !time_is_clock_only(b) && a / 86400000 == b / 86400000 && b >= a)
-		report_clock(r, b);
-	else
-		report_time(r, b);
+	report_format_span(r->out, a, b);
 }
 
 /*
@@ -495,7 +510,10 @@ report_inputs(struct report *r)
 		    sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3),
 		    sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5),
 		    sqlite3_column_int64(st, 6));
-		report_span(r, col_ts(st, 7), col_ts(st, 8));
+		if (sqlite3_column_int64(st, 2) == 0)
+			buf_adds(r->out, "no events");
+		else
+			report_span(r, col_ts(st, 7), col_ts(st, 8));
 		buf_adds(r->out, " |\n");
 	}
 	sqlite3_finalize(st);
@@ -708,9 +726,9 @@ report_timeline(struct report *r, const char *conn, int64_t start)
 		ts = col_ts(st, 0);
 		buf_adds(r->out, "| ");
 		report_clock(r, ts);
-		if (ts != TS_NONE && start != TS_NONE) {
+		if (time_diff(start, ts) != TS_NONE) {
 			/* a log whose times run backwards gives "-5.0 s" */
-			time_format_delta(ts - start, d, sizeof d);
+			time_format_delta(time_diff(start, ts), d, sizeof d);
 			buf_printf(r->out, " | %s%s | ", ts >= start ? "+" : "",
 			    d);
 		} else
@@ -1244,7 +1262,8 @@ report_healthy(struct report *r)
  * The relay's own part: its starts (the relay-wide kinds with a label),
  * then the findings that belong to no connection: the relay's faults,
  * origin rejections, lines that named no connection and could not be
- * given one.
+ * given one; and those on an id that is none of the connections
+ * (REPORT_NO_SECTION), each naming it.
  */
 static void
 report_relay(struct report *r)
@@ -1252,8 +1271,8 @@ report_relay(struct report *r)
 	sqlite3_stmt	*st;
 	int		 rows = 0;
 
-	if (report_scalar(r, "SELECT count(*) FROM findings WHERE conn IS NULL")
-	    == 0)
+	if (report_scalar(r, "SELECT count(*) FROM findings AS f WHERE"
+	    REPORT_NO_SECTION) == 0)
 		return;
 	buf_adds(r->out, "## The relay, and lines of no connection\n\n");
 	st = report_prepare(r, "SELECT e.ts, k.label, i.path, e.line"
@@ -1277,12 +1296,18 @@ report_relay(struct report *r)
 	sqlite3_finalize(st);
 	if (rows > 0)
 		buf_addc(r->out, '\n');
-	st = report_prepare(r, REPORT_FINDINGS_COLS " FROM findings AS f"
-	    " WHERE f.conn IS NULL" REPORT_SEV_ORDER);
+	st = report_prepare(r, REPORT_FINDINGS_COLS ", f.conn FROM findings AS f"
+	    " WHERE" REPORT_NO_SECTION REPORT_SEV_ORDER);
 	while (report_step(r, st)) {
 		if (!report_room(r, 8192)) {
 			r->left_rows++;
 			continue;
+		}
+		if (col_text(st, 10) != NULL) {
+			buf_adds(r->out, "On connection ");
+			report_str(r, col_text(st, 10));
+			buf_adds(r->out, " (none of this report's "
+			    "connections): ");
 		}
 		report_finding(r, st, "");
 		report_flush(r);
@@ -1343,7 +1368,7 @@ report_verdict(struct report *r)
 {
 	sqlite3_stmt	*st;
 	char		*sql;
-	int64_t		 conns, affected, relay;
+	int64_t		 conns, affected, relay, stray;
 
 	st = report_prepare(r, "SELECT count(*), coalesce(sum(lines), 0),"
 	    " coalesce(sum(events), 0) FROM inputs");
@@ -1367,6 +1392,13 @@ report_verdict(struct report *r)
 		    "lines that name no connection (\"The relay, and lines "
 		    "of no connection\" below).\n\n", (long long)relay,
 		    relay == 1 ? "" : "s");
+	stray = report_scalar(r, "SELECT count(*) FROM findings AS f WHERE"
+	    REPORT_NO_SECTION " AND f.conn IS NOT NULL AND"
+	    " f.severity_rank > 0");
+	if (stray > 0)
+		buf_printf(r->out, "%lld finding%s on a connection id that is "
+		    "none of this report's connections (with the relay's, "
+		    "below).\n\n", (long long)stray, stray == 1 ? "" : "s");
 	if (conns > 0 &&
 	    report_scalar(r, "SELECT info_lines FROM window_levels") == 0)
 		buf_adds(r->out, "The log holds no INFO lines (a relay in "

@@ -457,11 +457,13 @@ diag_feature_words(struct buf *out, const struct feature *f)
 	    (long long)f->hc, (long long)f->ht, f->p);
 }
 
-/* A span of time for people: "4.9 min", "2.1 h". */
+/* A span of time for people: "4.9 min", "2.1 h"; TS_NONE: unknown. */
 static void
 diag_span(struct buf *out, int64_t ms)
 {
-	if (ms < 120000)
+	if (ms == TS_NONE)
+		buf_adds(out, TIME_UNKNOWN);
+	else if (ms < 120000)
 		buf_printf(out, "%.1f s", ms / 1000.0);
 	else if (ms < 7200000)
 		buf_printf(out, "%.1f min", ms / 60000.0);
@@ -502,7 +504,7 @@ diagnosis_summary_markdown(const struct diagnosis *d, struct store *s,
 		buf_adds(out, " to ");
 		diag_time(out, d->last_ts);
 		buf_adds(out, " (");
-		diag_span(out, d->last_ts - d->first_ts);
+		diag_span(out, time_diff(d->first_ts, d->last_ts));
 		buf_adds(out, "): ");
 	} else
 		buf_adds(out, "- ");
@@ -585,7 +587,7 @@ diag_when(const struct diagnosis *d, const struct mode *m, struct store *s,
 	time_format_clock(m->first_ts, t, sizeof t);
 	buf_adds(out, t);
 	buf_adds(out, ", ");
-	diag_span(out, m->first_ts - d->first_ts);
+	diag_span(out, time_diff(d->first_ts, m->first_ts));
 	buf_adds(out, " into the log");
 	st = store_query(store_db(s), "SELECT max(ts) FROM ev WHERE kind ="
 	    " 'server_start' AND ts <= ?1", failed, cause);
@@ -597,7 +599,7 @@ diag_when(const struct diagnosis *d, const struct mode *m, struct store *s,
 	sqlite3_finalize(st);
 	if (restart != TS_NONE) {
 		buf_adds(out, " and ");
-		diag_span(out, m->first_ts - restart);
+		diag_span(out, time_diff(restart, m->first_ts));
 		buf_adds(out, " after the relay started");
 	}
 	buf_printf(out, ". Per %s:", sizes[i].name);

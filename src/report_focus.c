@@ -140,6 +140,18 @@ report_focus(struct store *s, struct ruleset *rules,
 		    " VALUES (?1)", o->rules[i], cause) != 0)
 			return -2;
 	}
+	/*
+	 * The findings no section shows (the relay's, and those on an id that
+	 * is none of the connections): only those of a rule asked for, told
+	 * apart before the connections are narrowed.
+	 */
+	if (store_exec(s, "DELETE FROM findings WHERE id IN (SELECT f.id"
+	    " FROM findings AS f WHERE" REPORT_NO_SECTION " AND f.rule NOT IN"
+	    " (SELECT rule FROM focus_rules));"
+	    "DROP TABLE IF EXISTS temp.focus_kept;"
+	    "CREATE TEMP TABLE focus_kept AS SELECT f.id FROM findings AS f"
+	    " WHERE" REPORT_NO_SECTION ";", cause) != 0)
+		return -2;
 	if (o->nconns > 0 && store_exec(s, "DELETE FROM connections WHERE"
 	    " conn NOT IN (SELECT conn FROM focus_conns)", cause) != 0)
 		return -2;
@@ -148,11 +160,8 @@ report_focus(struct store *s, struct ruleset *rules,
 	    " AND rule IN (SELECT rule FROM focus_rules))", cause) != 0)
 		return -2;
 	if (store_exec(s, "DELETE FROM findings WHERE conn IS NOT NULL AND"
-	    " conn NOT IN (SELECT conn FROM connections)", cause) != 0)
-		return -2;
-	/* the relay's findings: only those of a rule asked for */
-	if (store_exec(s, "DELETE FROM findings WHERE conn IS NULL AND"
-	    " rule NOT IN (SELECT rule FROM focus_rules)", cause) != 0)
+	    " conn NOT IN (SELECT conn FROM connections) AND"
+	    " id NOT IN (SELECT id FROM focus_kept)", cause) != 0)
 		return -2;
 	return 0;
 }

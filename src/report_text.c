@@ -221,6 +221,23 @@ text_clock(struct buf *b, int64_t ts)
 	buf_adds(b, c);
 }
 
+/*
+ * From a to b: the times of day within one day (or of a log without
+ * dates), else with their dates.
+ */
+static void
+text_span(struct buf *b, int64_t from, int64_t to)
+{
+	if (!time_same_day(from, to) && !(time_is_clock_only(from) &&
+	    time_is_clock_only(to))) {
+		report_format_span(b, from, to);
+		return;
+	}
+	text_clock(b, from);
+	buf_adds(b, " to ");
+	text_clock(b, to);
+}
+
 /* The first 8 characters of a connection id, enough to tell it. */
 static void
 text_short_id(struct buf *b, const char *conn)
@@ -450,9 +467,10 @@ text_inputs(struct text *t)
 		    sqlite3_column_int(st, 7) ? "" : " (incomplete)",
 		    sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
 		    sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4));
-		text_clock(&line, col_ts(st, 5));
-		buf_adds(&line, " to ");
-		text_clock(&line, col_ts(st, 6));
+		if (sqlite3_column_int64(st, 2) == 0)
+			buf_adds(&line, "no events");
+		else
+			text_span(&line, col_ts(st, 5), col_ts(st, 6));
 		text_para(t, buf_cstr(&line), 2);
 	}
 	sqlite3_finalize(st);
@@ -500,8 +518,8 @@ text_timeline(struct text *t, sqlite3_stmt *st, const char *conn,
 		text_clock(&line, col_ts(st, 0));
 		d[0] = '+';
 		d[1] = '\0';
-		if (col_ts(st, 0) != TS_NONE && start != TS_NONE)
-			time_format_delta(col_ts(st, 0) - start,
+		if (time_diff(start, col_ts(st, 0)) != TS_NONE)
+			time_format_delta(time_diff(start, col_ts(st, 0)),
 			    d + (col_ts(st, 0) >= start), sizeof d - 1);
 		else
 			d[0] = '\0';
@@ -663,9 +681,7 @@ text_connections(struct text *t)
 		buf_printf(&line, "%s%s%s · ", col_text(st, 1),
 		    col_text(st, 6) != NULL ? ", " : "",
 		    col_text(st, 6) != NULL ? col_text(st, 6) : "");
-		text_clock(&line, col_ts(st, 2));
-		buf_adds(&line, " to ");
-		text_clock(&line, col_ts(st, 3));
+		text_span(&line, col_ts(st, 2), col_ts(st, 3));
 		buf_printf(&line, " · %lld events", sqlite3_column_int64(st,
 		    4));
 		text_para(t, buf_cstr(&line), 2);
@@ -792,7 +808,10 @@ text_others(struct text *t)
 	buf_free(&words);
 }
 
-/* The relay's own findings, one line each. */
+/*
+ * The relay's own findings, one line each, with those on an id that is
+ * none of the connections (REPORT_NO_SECTION), naming it.
+ */
 static void
 text_relay(struct text *t)
 {
@@ -801,9 +820,9 @@ text_relay(struct text *t)
 	int		 rows = 0;
 
 	buf_init(&line);
-	st = text_prepare(t, "SELECT upper(severity), rule, title, summary"
-	    " FROM findings WHERE conn IS NULL"
-	    " ORDER BY severity_rank DESC, first_ts, id");
+	st = text_prepare(t, "SELECT upper(f.severity), f.rule, f.title,"
+	    " f.summary, f.conn FROM findings AS f WHERE" REPORT_NO_SECTION
+	    " ORDER BY f.severity_rank DESC, f.first_ts, f.id");
 	while (text_step(t, st)) {
 		if (rows++ == 0)
 			text_heading(t, "THE RELAY, AND LINES OF NO "
@@ -818,6 +837,12 @@ text_relay(struct text *t)
 		text_style(t, ST_PLAIN);
 		buf_reset(&line);
 		buf_printf(&line, " %s: %s", col_text(st, 1), col_text(st, 2));
+		if (col_text(st, 4) != NULL) {
+			buf_adds(&line, " (on connection ");
+			text_sanitize(&line, col_text(st, 4),
+			    strlen(col_text(st, 4)));
+			buf_adds(&line, ", none of this report's)");
+		}
 		text_wrap_at(t, line.data, line.len, 2 + strlen(col_text(st,
 		    0)), 4);
 		buf_addc(t->out, '\n');

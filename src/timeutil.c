@@ -3,7 +3,10 @@
  * Time parsing and formatting without the C library's locale and time zone
  * machinery: every time here is UTC, in milliseconds since the epoch.
  * Parsers take a length (lines are not NUL-terminated) and return 0 on
- * success, -1 when the text is not a time or is out of range.
+ * success, -1 when the text is not a time or is out of range: every time
+ * they give is within TIME_MIN and TIME_MAX (years 0000 to 9999, as SQLite's
+ * date functions take them), so a difference of two never overflows.
+ * Formatters print any value; TS_NONE is TIME_UNKNOWN, never a bare "-".
  */
 #include "config.h"
 
@@ -163,8 +166,7 @@ parse_date(const char **pp, const char *end, int64_t *days)
 		return -1;
 	if ((d = digits(&p, end, 2)) < 0)
 		return -1;
-	if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 ||
-	    d > mdays[mo - 1])
+	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1])
 		return -1;
 	/* February 29 only in a leap year */
 	if (mo == 2 && d == 29 && (y % 4 != 0 || (y % 100 == 0 &&
@@ -194,7 +196,7 @@ time_parse_iso(const char *s, size_t len, int64_t *out)
 		if (parse_offset(&p, end, &off) != 0)
 			return -1;
 	}
-	if (p != end)
+	if (p != end || !time_is_valid(days * 86400000 + tod - off))
 		return -1;
 	*out = days * 86400000 + tod - off;
 	return 0;
@@ -227,7 +229,7 @@ time_parse_iso_cached(struct time_cache *c, const char *s, size_t len,
 	}
 	p = s + sizeof c->key;
 	if (parse_sec(&p, end, &sec) != 0 || parse_offset(&p, end, &off) != 0 ||
-	    p != end)
+	    p != end || !time_is_valid(c->base + sec - off))
 		return -1;
 	*out = c->base + sec - off;
 	return 0;
@@ -282,10 +284,41 @@ time_parse_arg(const char *s, int64_t now, int64_t *out)
 	default:
 		return -1;
 	}
-	if (p[1] != '\0' || n > INT64_MAX / unit)
+	/* before year 0000 is no time (and now - n * unit might overflow) */
+	if (p[1] != '\0' || n > INT64_MAX / unit || !time_is_valid(now) ||
+	    n * unit > now - TIME_MIN)
 		return -1;
 	*out = now - n * unit;
 	return 0;
+}
+
+/* Whether a and b are dated times of the same UTC day, b not before a. */
+int
+time_same_day(int64_t a, int64_t b)
+{
+	if (a == TS_NONE || b == TS_NONE || time_is_clock_only(a) ||
+	    time_is_clock_only(b) || b < a)
+		return 0;
+	/* floor division: the day of a time before 1970 too */
+	return (a - (a % 86400000 + 86400000) % 86400000) / 86400000 ==
+	    (b - (b % 86400000 + 86400000) % 86400000) / 86400000;
+}
+
+/* Whether ms is a time the parsers give: TIME_MIN to TIME_MAX. */
+int
+time_is_valid(int64_t ms)
+{
+	return ms >= TIME_MIN && ms <= TIME_MAX;
+}
+
+/* b - a, or TS_NONE when either is TS_NONE or the difference overflows. */
+int64_t
+time_diff(int64_t a, int64_t b)
+{
+	if (a == TS_NONE || b == TS_NONE || (a < 0 && b > INT64_MAX + a) ||
+	    (a > 0 && b <= INT64_MIN + a))
+		return TS_NONE;
+	return b - a;
 }
 
 /*
@@ -306,7 +339,7 @@ time_format_iso(int64_t ms, char *out, size_t size)
 	int	y, m, d;
 
 	if (ms == TS_NONE) {
-		snprintf(out, size, "-");
+		snprintf(out, size, "%s", TIME_UNKNOWN);
 		return;
 	}
 	if (time_is_clock_only(ms)) {
@@ -331,7 +364,7 @@ time_format_clock(int64_t ms, char *out, size_t size)
 	int64_t	rem;
 
 	if (ms == TS_NONE) {
-		snprintf(out, size, "-");
+		snprintf(out, size, "%s", TIME_UNKNOWN);
 		return;
 	}
 	rem = ms % 86400000;
@@ -349,7 +382,7 @@ time_format_delta(int64_t ms, char *out, size_t size)
 	const char	*sign = "";
 
 	if (ms == TS_NONE) {
-		snprintf(out, size, "-");
+		snprintf(out, size, "%s", TIME_UNKNOWN);
 		return;
 	}
 	if (ms < 0) {

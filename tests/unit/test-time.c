@@ -66,8 +66,6 @@ test_format(void)
 	CHECK(strcmp(b, "850 ms") == 0);
 	time_format_delta(125000, b, sizeof b);
 	CHECK(strcmp(b, "2 min 05 s") == 0);
-	time_format_iso(TS_NONE, b, sizeof b);
-	CHECK(strcmp(b, "-") == 0);
 }
 
 /*
@@ -114,6 +112,10 @@ static const char *cache_times[] = {
 	"2025-12-10X11:08:10Z",
 	"2025-12-32T11:08:10Z",
 	"1969-12-31T23:59:59Z",
+	"0000-01-01T00:00:00Z",
+	"0000-01-01T00:00:00+00:01",
+	"9999-12-31T23:59:59.999Z",
+	"9999-12-31T23:59:59.999-00:01",
 	"",
 };
 
@@ -203,9 +205,66 @@ test_bad_day(void)
 	CHECK(time_parse_iso("2025-06-31T11:08:10Z", 20, &t) == -1);
 }
 
+/*
+ * Years 0000 to 9999 are times, before 1970 too; past either end (an
+ * offset across it) is none.  Differences never overflow, and the
+ * formatters print any value, TS_NONE as words.
+ */
+static void
+test_range(void)
+{
+	int64_t	t, now = 1765364890720LL;
+	char	b[64];
+
+	CHECK(time_parse_iso("0000-01-01T00:00:00Z", 20, &t) == 0 &&
+	    t == TIME_MIN);
+	CHECK(time_parse_iso("0001-01-01", 10, &t) == 0 &&
+	    t == -62135596800000LL);
+	CHECK(time_parse_iso("1969-12-31T23:59:59.999Z", 24, &t) == 0 &&
+	    t == -1);
+	CHECK(time_parse_iso("9999-12-31T23:59:59.999Z", 24, &t) == 0 &&
+	    t == TIME_MAX);
+	CHECK(time_parse_iso("0000-01-01T00:00:00+00:01", 25, &t) == -1);
+	CHECK(time_parse_iso("9999-12-31T23:59:59.999-00:01", 29, &t) == -1);
+	CHECK(time_parse_arg("36500000d", now, &t) == -1);
+	CHECK(time_parse_arg("9223372036854775s", TIME_MIN, &t) == -1);
+	CHECK(time_parse_arg("0s", TIME_MIN, &t) == 0 && t == TIME_MIN);
+	CHECK(time_is_valid(TIME_MIN) && time_is_valid(TIME_MAX));
+	CHECK(!time_is_valid(TIME_MIN - 1) && !time_is_valid(TIME_MAX + 1));
+	CHECK(!time_is_valid(TS_NONE));
+
+	CHECK(time_diff(TIME_MIN, TIME_MAX) == TIME_MAX - TIME_MIN);
+	CHECK(time_diff(TIME_MAX, TIME_MIN) == TIME_MIN - TIME_MAX);
+	CHECK(time_diff(-1, INT64_MAX) == TS_NONE);
+	CHECK(time_diff(1, INT64_MIN + 1) == TS_NONE);
+	CHECK(time_diff(TS_NONE, 5) == TS_NONE);
+	CHECK(time_diff(5, TS_NONE) == TS_NONE);
+
+	CHECK(time_same_day(-2, -1));
+	CHECK(!time_same_day(-1, 86400000));
+	CHECK(!time_same_day(TS_NONE, TS_NONE));
+
+	time_format_iso(TIME_MIN, b, sizeof b);
+	CHECK(strcmp(b, "0000-01-01T00:00:00.000Z") == 0);
+	time_format_iso(TS_NONE, b, sizeof b);
+	CHECK(strcmp(b, TIME_UNKNOWN) == 0);
+	time_format_clock(TS_NONE, b, sizeof b);
+	CHECK(strcmp(b, TIME_UNKNOWN) == 0);
+	time_format_delta(TS_NONE, b, sizeof b);
+	CHECK(strcmp(b, TIME_UNKNOWN) == 0);
+	/* out of range from a rule or an old database: a value, no UB */
+	time_format_iso(INT64_MAX, b, sizeof b);
+	CHECK(b[0] != '\0');
+	time_format_iso(INT64_MIN + 1, b, sizeof b);
+	CHECK(b[0] != '\0');
+	time_format_delta(INT64_MIN + 1, b, sizeof b);
+	CHECK(b[0] == '-');
+}
+
 int
 main(void)
 {
+	TEST(test_range);
 	TEST(test_bad_day);
 	TEST(test_iso);
 	TEST(test_cache);
