@@ -444,8 +444,8 @@ formats_watch_line(struct formats *f, const char *line, size_t len,
     struct envelope *env)
 {
 	struct formats_entry	*e = &f->entry;
-	const char		*p, *end;
-	int			 in_str = 0, esc = 0;
+	const char		*end;
+	int			 in_str;
 
 	if (line == NULL) {
 		formats_watch_env(f, env, e->lines - 1);
@@ -477,21 +477,7 @@ formats_watch_line(struct formats *f, const char *line, size_t len,
 		buf_addc(&f->pretty, '\n');
 	e->in_data = 1;
 	buf_add(&f->pretty, line, len);
-	for (p = line; p < end; p++) {
-		if (in_str) {
-			if (esc)
-				esc = 0;
-			else if (*p == '\\')
-				esc = 1;
-			else if (*p == '"')
-				in_str = 0;
-		} else if (*p == '"')
-			in_str = 1;
-		else if (*p == '{' || *p == '[')
-			e->depth++;
-		else if (*p == '}' || *p == ']')
-			e->depth--;
-	}
+	(void)jsonlog_walk(line, end, &e->depth, NULL, &in_str);
 	if (e->depth <= 0 || (len >= 3 && memcmp(end - 3, "...", 3) == 0)) {
 		formats_watch_env(f, env, e->lines);
 		return FORMATS_TEXT;
@@ -1302,8 +1288,8 @@ formats_pretty_line(struct formats *f, const char *line, size_t len,
     struct envelope *env)
 {
 	struct formats_entry	*e = &f->entry;
-	const char		*p, *end, *q, *start, *close = NULL;
-	int			 in_str = 0, esc = 0;
+	const char		*p, *end, *q, *start, *close;
+	int			 in_str;
 	uint64_t		 back = 0;
 
 	if (line == NULL) {
@@ -1338,23 +1324,7 @@ formats_pretty_line(struct formats *f, const char *line, size_t len,
 		buf_addc(&f->pretty, '\n');
 		start = line;
 	}
-	for (p = start; p < end; p++) {
-		if (in_str) {
-			if (esc)
-				esc = 0;
-			else if (*p == '\\')
-				esc = 1;
-			else if (*p == '"')
-				in_str = 0;
-		} else if (*p == '"')
-			in_str = 1;
-		else if (*p == '{' || *p == '[')
-			e->depth++;
-		else if ((*p == '}' || *p == ']') && --e->depth == 0) {
-			close = p + 1;
-			break;
-		}
-	}
+	close = jsonlog_walk(start, end, &e->depth, NULL, &in_str);
 	buf_add(&f->pretty, start, (size_t)((close != NULL ? close : end) -
 	    start));
 	if (in_str || e->depth < 0 || f->pretty.len > FORMATS_MAX_FIELD) {

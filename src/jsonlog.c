@@ -368,6 +368,43 @@ scan_value(struct scan *sc, struct json_fields *f, int top)
 }
 
 /*
+ * Walk JSON text [p, end), which may be cut anywhere or be one line of an
+ * indented document, for its nesting: strings are skipped, so a bracket in
+ * one does not count.  *depth goes on from where the walk of an earlier
+ * piece left it.  Returns the byte after the bracket that brings *depth
+ * back to 0, or NULL when the text ends first.  *comma, when comma is not
+ * NULL, is set to each comma at depth 1; *in_string says whether the text
+ * ended inside a string.
+ */
+const char *
+jsonlog_walk(const char *p, const char *end, int *depth, const char **comma,
+    int *in_string)
+{
+	int	in_str = 0, esc = 0;
+
+	for (; p < end; p++) {
+		if (in_str) {
+			if (esc)
+				esc = 0;
+			else if (*p == '\\')
+				esc = 1;
+			else if (*p == '"')
+				in_str = 0;
+		} else if (*p == '"')
+			in_str = 1;
+		else if (*p == '{' || *p == '[')
+			++*depth;
+		else if ((*p == '}' || *p == ']') && --*depth == 0) {
+			*in_string = 0;
+			return p + 1;
+		} else if (*p == ',' && *depth == 1 && comma != NULL)
+			*comma = p;
+	}
+	*in_string = in_str;
+	return NULL;
+}
+
+/*
  * The members of the JSON object text[0..len), which is validated whole
  * (nothing but white space after it): up to max in m, their number in *n.
  * -1 when the text is not one valid object or has more members than max.

@@ -487,6 +487,8 @@ int	 jsonlog_scan(struct jsonlog *, const char *, size_t,
 void	 jsonlog_free(struct jsonlog *);
 int	 jsonlog_members(const char *, size_t, struct json_member *, size_t,
 	    size_t *);
+const char *jsonlog_walk(const char *, const char *, int *, const char **,
+	    int *);
 
 /* sandbox.c */
 #define SANDBOX_DEFAULT_TIMEOUT_MS	60000	/* --sql-timeout */

@@ -304,10 +304,10 @@ out:
 static json_t *
 sessionlog_watch_data(const char *s, size_t len, int *cut)
 {
-	const char	*p, *end = s + len, *last = NULL;
+	const char	*end = s + len, *last = NULL;
 	json_t		*o;
 	char		*part;
-	int		 depth = 0, in_str = 0, esc = 0;
+	int		 depth = 0, in_str;
 
 	*cut = 0;
 	o = json_loadb(s, len, 0, NULL);
@@ -321,23 +321,7 @@ sessionlog_watch_data(const char *s, size_t len, int *cut)
 	if (len >= 3 && memcmp(end - 3, "...", 3) == 0)
 		end -= 3;
 	/* the members up to the last comma between two of them */
-	for (p = s; p < end; p++) {
-		if (in_str) {
-			if (esc)
-				esc = 0;
-			else if (*p == '\\')
-				esc = 1;
-			else if (*p == '"')
-				in_str = 0;
-		} else if (*p == '"')
-			in_str = 1;
-		else if (*p == '{' || *p == '[')
-			depth++;
-		else if (*p == '}' || *p == ']')
-			depth--;
-		else if (*p == ',' && depth == 1)
-			last = p;
-	}
+	(void)jsonlog_walk(s, end, &depth, &last, &in_str);
 	if (len == 0 || s[0] != '{')
 		return NULL;
 	if (last == NULL)
