@@ -318,7 +318,7 @@ order_events(sqlite3 *db, int64_t *moved, char **cause)
 	if (n > 1)
 		qsort(sorted, n, sizeof *sorted, order_cmp);
 
-	/* the heaviest run of inputs already in order, by ids spanned */
+	/* the heaviest run of inputs already in order, by rows */
 	best = best_end = 0;
 	best_weight = -1;
 	for (i = 0; i < n; i = j) {

@@ -975,7 +975,10 @@ store_order_events(struct store *s, char **cause)
 	return 0;
 }
 
-/* After an --ingest-only load: the same order, in a transaction. */
+/*
+ * The same in a transaction of its own: at the end of an --ingest-only
+ * load, and before the indexes are built (store_finish_load).
+ */
 int
 store_order(struct store *s, char **cause)
 {
