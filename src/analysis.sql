@@ -103,6 +103,10 @@ END;
 -- computed once, where a view was computed again in every place a rule
 -- named one of its columns.
 --   attempt_id   the last connect call before it, NULL when none was logged
+--   from_id, from_ts  where the attempt's lines before it begin: after
+--                the call; when none was logged, after no id (the
+--                smallest) but at most 31 s before it (the timer's 30 s),
+--                from_ts NULL when there is no such bound
 --   sign_id      the first sign before it, after the call (and after
 --                the timer line before it), that the
 --                socket had opened: an open, ready or close line, or a
@@ -125,6 +129,8 @@ CREATE TEMP TABLE IF NOT EXISTS timeout_lines (
 	conn		TEXT,
 	ts		INTEGER,
 	attempt_id	INTEGER,
+	from_id		INTEGER,
+	from_ts		INTEGER,
 	sign_id		INTEGER,
 	failed_id	INTEGER,
 	earlier_failed_id INTEGER,
@@ -170,23 +176,28 @@ WITH t AS MATERIALIZED (
                AS next_timer_id
     FROM evk AS e
     WHERE e.fact = 'timeout'
+),
+w AS (
+    SELECT t.*,
+           coalesce(t.attempt_id, -9223372036854775807) AS from_id,
+           CASE WHEN t.attempt_id IS NULL THEN t.ts - 31000 END AS from_ts
+    FROM t
 )
-INSERT INTO timeout_lines (id, conn, ts, attempt_id, sign_id, failed_id,
-                           earlier_failed_id, next_attempt_id, next_line_id,
-                           goes_on)
+INSERT INTO timeout_lines (id, conn, ts, attempt_id, from_id, from_ts,
+                           sign_id, failed_id, earlier_failed_id,
+                           next_attempt_id, next_line_id, goes_on)
 SELECT t.id,
        t.conn,
        t.ts,
        t.attempt_id,
+       t.from_id,
+       t.from_ts,
        (SELECT min(s.id)
         FROM ev AS s
         WHERE s.conn IS t.conn
-          AND s.id > coalesce(max(t.attempt_id, t.prev_timer_id),
-                              t.prev_timer_id)
+          AND s.id > max(t.from_id, t.prev_timer_id)
           AND s.id < t.id
-          -- no connect call logged: the timer's 30 s bound the attempt
-          AND (t.attempt_id IS NOT NULL OR s.ts IS NULL OR t.ts IS NULL
-               OR s.ts >= t.ts - 31000)
+          AND (t.from_ts IS NULL OR s.ts IS NULL OR s.ts >= t.from_ts)
           AND (s.kind IN (SELECT kind FROM kinds WHERE live = 'yes')
                OR (s.kind IN (SELECT kind FROM kinds
                               WHERE live = 'if_ready')
@@ -202,16 +213,15 @@ SELECT t.id,
         FROM ev AS f
         WHERE f.kind = 'connect_failed'
           AND f.conn IS t.conn
-          AND f.id > coalesce(t.attempt_id, -9223372036854775807)
+          AND f.id > t.from_id
           AND f.id < t.id
-          AND (t.attempt_id IS NOT NULL OR f.ts IS NULL OR t.ts IS NULL
-               OR f.ts >= t.ts - 31000)),
+          AND (t.from_ts IS NULL OR f.ts IS NULL OR f.ts >= t.from_ts)),
        t.next_attempt_id,
        min(t.next_attempt_id, t.next_timer_id),
        CASE WHEN t.ts IS NOT NULL AND ends.ts IS NOT NULL
             THEN ends.ts - t.ts > 2000
             ELSE ends.id > t.id END
-FROM t
+FROM w AS t
 -- where the connections' lines end: no scan of every row
 CROSS JOIN (SELECT max(last_ts) AS ts, max(last_id) AS id
             FROM connections) AS ends;

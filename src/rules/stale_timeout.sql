@@ -20,10 +20,10 @@ WITH stale AS MATERIALIZED (
             FROM ev AS c
             WHERE c.kind = 'closed'
               AND c.conn IS t.conn
-              AND c.id > coalesce(t.attempt_id, -9223372036854775807)
+              AND c.id > t.from_id
               AND c.id < t.id
-              AND (t.attempt_id IS NOT NULL OR c.ts IS NULL OR t.ts IS NULL
-                   OR c.ts >= t.ts - 31000)) AS close_id
+              AND (t.from_ts IS NULL OR c.ts IS NULL
+                   OR c.ts >= t.from_ts)) AS close_id
     FROM timeout_lines AS t
     WHERE t.failed_id IS NULL
       AND (t.sign_id IS NOT NULL
