@@ -78,6 +78,19 @@ sessionlog_json_has(const void *data, const char *field, const char *value)
 	    strcmp(json_string_value(v), value) == 0;
 }
 
+/* A member whose key is name, plain; NULL for none. */
+static const struct json_member *
+sessionlog_member(const struct json_member *m, size_t n, const char *name)
+{
+	size_t	i, len = strlen(name);
+
+	for (i = 0; i < n; i++)
+		if (m[i].key_plain && m[i].key_len == len &&
+		    memcmp(m[i].key, name, len) == 0)
+			return &m[i];
+	return NULL;
+}
+
 struct sessionlog_members {
 	const struct json_member	*m;
 	size_t				 n;
@@ -89,17 +102,11 @@ sessionlog_members_has(const void *data, const char *field,
 {
 	const struct sessionlog_members	*d = data;
 	const struct json_member	*m;
-	size_t				 i;
 
-	for (i = 0; i < d->n; i++) {
-		m = &d->m[i];
-		if (m->key_plain && m->key_len == strlen(field) &&
-		    memcmp(m->key, field, m->key_len) == 0)
-			return m->is_string && m->str_plain &&
-			    m->str_len == strlen(value) &&
-			    memcmp(m->str, value, m->str_len) == 0;
-	}
-	return 0;
+	m = sessionlog_member(d->m, d->n, field);
+	return m != NULL && m->is_string && m->str_plain &&
+	    m->str_len == strlen(value) &&
+	    memcmp(m->str, value, m->str_len) == 0;
 }
 
 /*
@@ -175,17 +182,18 @@ sessionlog_render(struct buf *text, const char *ts, const char *event,
 	return 0;
 }
 
-/* A member whose key is name, plain; NULL for none. */
-static const struct json_member *
-sessionlog_member(const struct json_member *m, size_t n, const char *name)
+/* Whether two of the members have the same key, as written. */
+static int
+sessionlog_key_twice(const struct json_member *m, size_t n)
 {
-	size_t	i, len = strlen(name);
+	size_t	i, j;
 
 	for (i = 0; i < n; i++)
-		if (m[i].key_plain && m[i].key_len == len &&
-		    memcmp(m[i].key, name, len) == 0)
-			return &m[i];
-	return NULL;
+		for (j = i + 1; j < n; j++)
+			if (m[i].key_len == m[j].key_len &&
+			    memcmp(m[i].key, m[j].key, m[i].key_len) == 0)
+				return 1;
+	return 0;
 }
 
 /*
@@ -203,7 +211,7 @@ sessionlog_fast(const char *line, size_t len, struct buf *text)
 	const struct json_member	*ts, *event, *id, *d, *p;
 	struct sessionlog_members	 dm;
 	const char			*message, *level;
-	size_t				 nrec, nd = 0, i, j;
+	size_t				 nrec, nd = 0, i;
 
 	if (jsonlog_members(line, len, rec, sizeof rec / sizeof rec[0],
 	    &nrec) != 0)
@@ -221,17 +229,8 @@ sessionlog_fast(const char *line, size_t len, struct buf *text)
 	if (d != NULL && jsonlog_members(d->value, d->value_len, data,
 	    sizeof data / sizeof data[0], &nd) != 0)
 		return 0;
-	for (i = 0; i < nrec; i++)
-		for (j = i + 1; j < nrec; j++)
-			if (rec[i].key_len == rec[j].key_len &&
-			    memcmp(rec[i].key, rec[j].key, rec[i].key_len) == 0)
-				return 0;
-	for (i = 0; i < nd; i++)
-		for (j = i + 1; j < nd; j++)
-			if (data[i].key_len == data[j].key_len &&
-			    memcmp(data[i].key, data[j].key, data[i].key_len) ==
-			    0)
-				return 0;
+	if (sessionlog_key_twice(rec, nrec) || sessionlog_key_twice(data, nd))
+		return 0;
 	if (sessionlog_member(data, nd, "connectionId") != NULL ||
 	    ((p = sessionlog_member(data, nd, "payload")) != NULL &&
 	    !p->is_string))
