@@ -737,7 +737,6 @@ extern const char report_verdicts_sql[];
 extern const char report_others_sql[];
 extern const char report_healthy_sql[];
 struct sqlite3_stmt;
-const char *report_col_text(struct sqlite3_stmt *, int);
 int64_t	 report_col_ts(struct sqlite3_stmt *, int);
 int64_t	 report_query_int(struct sqlite3 *, const char *, int *, char **);
 extern const char report_timeline_sql[];

@@ -39,7 +39,7 @@
 #define REPORT_WRAP		96	/* columns of an evidence block */
 
 /* the shared column getters, by their short names here */
-#define col_text(st, i)		report_col_text((st), (i))
+#define col_text(st, i)		store_column_text((st), (i))
 #define col_ts(st, i)		report_col_ts((st), (i))
 
 #define REPORT_XSTR(x)		#x
@@ -373,13 +373,6 @@ report_where_md(struct report *r, const char *path, int64_t line)
 	report_where(r, &w, path, line);
 	md_escape_cell(r->out, w.data, w.len);
 	buf_free(&w);
-}
-
-/* A text column, borrowed until the statement steps again. */
-const char *
-report_col_text(sqlite3_stmt *st, int i)
-{
-	return store_column_text(st, i);
 }
 
 /* A time column: TS_NONE for NULL. */

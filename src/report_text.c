@@ -24,7 +24,7 @@
 #define TEXT_MAX_VERDICTS	10	/* ways connections went wrong */
 
 /* report.c's column getters, by short names */
-#define col_text(st, i)		report_col_text((st), (i))
+#define col_text(st, i)		store_column_text((st), (i))
 #define col_ts(st, i)		report_col_ts((st), (i))
 
 /* SGR sequences; the empty string without colour */
