@@ -106,12 +106,12 @@ order_note_input(sqlite3 *db, int64_t input, char **cause)
 	sqlite3_stmt	*st;
 	int		 rc;
 
+	/* a missing time comes last: only another such may follow one */
 	if (sqlite3_prepare_v2(db, "UPDATE meta SET value = 'pending'"
 	    " WHERE key = 'event_order' AND value <> 'pending'"
-	    " AND EXISTS (SELECT 1 FROM inputs AS x, inputs AS o"
-	    "  WHERE x.id = ?1 AND o.id <> x.id AND o.events > 0"
-	    "   AND CASE WHEN x.first_ts IS NULL THEN o.first_ts IS NULL"
-	    "    ELSE o.first_ts IS NULL OR o.first_ts >= x.first_ts END)",
+	    " AND EXISTS (SELECT 1 FROM inputs AS o"
+	    "  WHERE o.id <> ?1 AND o.events > 0 AND (o.first_ts IS NULL"
+	    "   OR o.first_ts >= (SELECT first_ts FROM inputs WHERE id = ?1)))",
 	    -1, &st, NULL) != SQLITE_OK)
 		return order_error(db, "meta", cause);
 	sqlite3_bind_int64(st, 1, input);

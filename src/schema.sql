@@ -31,6 +31,10 @@ CREATE TABLE IF NOT EXISTS inputs (
 -- file is found again, and a file that grew is found by its first part.
 CREATE INDEX IF NOT EXISTS inputs_content ON inputs (bytes, content_hash);
 
+-- Whether an input just loaded is older than one already there (order.c
+-- asks after every input): a look-up, not a scan of every input.
+CREATE INDEX IF NOT EXISTS inputs_first_ts ON inputs (first_ts);
+
 CREATE TABLE IF NOT EXISTS events (
 	id		INTEGER PRIMARY KEY,
 	input_id	INTEGER NOT NULL REFERENCES inputs(id),
